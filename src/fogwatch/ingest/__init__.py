@@ -1,0 +1,1 @@
+"""fogwatch ingest stage."""

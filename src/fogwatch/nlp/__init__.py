@@ -1,0 +1,1 @@
+"""fogwatch nlp stage."""

@@ -1,0 +1,1 @@
+"""fogwatch web stage."""
