@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -12,10 +13,19 @@ SEEDS = SHARED / "seeds"
 SAMPLE_CORPUS = REPO / "examples" / "sample-corpus"
 
 
-@pytest.fixture(autouse=True)
-def isolated_home(tmp_path_factory, monkeypatch):
-    """Keep tests away from the user's real fogwatch home and database."""
+@pytest.fixture(scope="session", autouse=True)
+def isolated_home(tmp_path_factory):
+    """Keep tests away from the user's real fogwatch home and database.
+
+    Session-scoped so built caches (the gazetteer index) are made once per run.
+    """
     home = tmp_path_factory.mktemp("fogwatch-home")
-    monkeypatch.setenv("FOGWATCH_HOME", str(home))
-    monkeypatch.delenv("FOGWATCH_DB", raising=False)
-    return home
+    saved = {k: os.environ.get(k) for k in ("FOGWATCH_HOME", "FOGWATCH_DB")}
+    os.environ["FOGWATCH_HOME"] = str(home)
+    os.environ.pop("FOGWATCH_DB", None)
+    yield home
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
