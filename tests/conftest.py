@@ -29,3 +29,26 @@ def isolated_home(tmp_path_factory):
             os.environ.pop(key, None)
         else:
             os.environ[key] = value
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """One throwaway PostgreSQL server for the whole test session (real, on loopback)."""
+    from fogwatch.store.throwaway import ThrowawayPostgres
+
+    server = ThrowawayPostgres().start()
+    yield server
+    server.stop()
+
+
+_db_counter = 0
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path):
+    """A fresh, empty store URL, once per backend."""
+    global _db_counter
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'fogwatch.db'}"
+    _db_counter += 1
+    return request.getfixturevalue("pg_server").create_database(f"t{_db_counter}")

@@ -18,8 +18,16 @@ Stance = Literal["asserts", "denies"]
 DatePrecision = Literal["day", "week", "month", "year"]
 Qualifier = Literal["exact", "at_least", "at_most", "about", "range", "vague"]
 ClaimantKind = Literal[
-    "government", "military", "monitor", "outlet", "armed_group", "official", "witness",
-    "activist", "ngo", "other",
+    "government",
+    "military",
+    "monitor",
+    "outlet",
+    "armed_group",
+    "official",
+    "witness",
+    "activist",
+    "ngo",
+    "other",
 ]
 
 

@@ -1,0 +1,47 @@
+# fogwatch: `make demo` and `make test` are all a new machine needs.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+DEMO_DB ?= demo.db
+SHARED ?= ../shared
+
+.PHONY: help venv system-deps demo test lint format quality bench clean
+
+help:
+	@echo "make demo     set up, ingest the bundled sample corpus, serve the UI"
+	@echo "make test     set up and run the whole test suite (both store backends)"
+	@echo "make quality  extraction quality on the seeds and the ACLED dev set"
+	@echo "make bench    benchmarks (numbers go in README.md and docs/performance.md)"
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+system-deps:
+	@bash scripts/system-deps.sh
+
+demo: venv
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(BIN)/fogwatch --db $(DEMO_DB) ingest examples/sample-corpus/
+	$(BIN)/fogwatch --db $(DEMO_DB) stats
+	$(BIN)/fogwatch --db $(DEMO_DB) documents
+
+test: venv system-deps
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/pytest
+
+lint: venv
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+format: venv
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .ruff_cache $(DEMO_DB)*

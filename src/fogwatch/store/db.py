@@ -1,0 +1,415 @@
+"""The store: one SQLAlchemy engine, migrations on open, one transaction per document.
+
+SQLite is the embedded default; PostgreSQL (psycopg 3) is a first-class alternative. Both
+run the same Alembic migrations. A document is written with its segments, signatures and
+claims in a single transaction, so a crash never leaves half a document, and writing a
+document that is already stored is a no-op (its id is a hash of its text).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from fogwatch import settings
+from fogwatch.ingest.syndication import Signature, best_match, group_id
+from fogwatch.model import Claim, Document
+from fogwatch.store.schema import (
+    ActorRow,
+    ClaimActorRow,
+    ClaimRow,
+    DocumentRow,
+    IncidentRow,
+    LshBandRow,
+    OutletRow,
+    PlaceRow,
+    SegmentRow,
+)
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def normalise_url(url: str) -> str:
+    """Accept plain paths and postgres:// shorthands as well as SQLAlchemy URLs."""
+    if "://" not in url:
+        return f"sqlite:///{url}"
+    if url.startswith(("postgres://", "postgresql://")):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    url = normalise_url(url)
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest migration (a no-op when it is there already)."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    head = ScriptDirectory.from_config(cfg).get_current_head()
+    with engine.connect() as conn:
+        if MigrationContext.configure(conn).get_current_revision() == head:
+            return
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+@dataclass
+class SaveResult:
+    document_id: str
+    stored: bool  # False when the document was already there
+    claims: int = 0
+    syndication_group: str | None = None
+
+
+class Store:
+    """Access to fogwatch's database. Use `Store.open()`; it migrates on first use."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self.sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, url: str | None = None) -> Store:
+        engine = make_engine(url or settings.db_url())
+        migrate(engine)
+        return cls(engine)
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with self.sessions() as session:
+            yield session
+
+    # ------------------------------------------------------------------ documents
+
+    def has_document(self, document_id: str) -> bool:
+        with self.session() as s:
+            return s.get(DocumentRow, document_id) is not None
+
+    def assign_syndication(
+        self, session: Session, document: Document, signatures: dict[int, Signature]
+    ) -> None:
+        """Put each segment with a near-duplicate already stored into that one's group."""
+        for segment in document.segments:
+            sig = signatures.get(segment.index)
+            if sig is None:
+                continue
+            rows = (
+                session.execute(
+                    select(SegmentRow)
+                    .join(
+                        LshBandRow,
+                        (LshBandRow.document_id == SegmentRow.document_id)
+                        & (LshBandRow.segment_idx == SegmentRow.idx),
+                    )
+                    .where(LshBandRow.band.in_(sig.bands), SegmentRow.document_id != document.id)
+                    .distinct()
+                )
+                .scalars()
+                .all()
+            )
+            match = best_match(
+                sig, ((r, Signature.from_bytes(r.signature)) for r in rows if r.signature)
+            )
+            if match is None:
+                continue
+            if match.syndication_group is None:
+                match.syndication_group = group_id(match.document_id, match.idx)
+                owner = session.get(DocumentRow, match.document_id)
+                if owner is not None and owner.syndication_group is None:
+                    owner.syndication_group = match.syndication_group
+            segment.syndication_group = match.syndication_group
+        grouped = [s for s in document.segments if s.syndication_group]
+        if grouped:
+            largest = max(grouped, key=lambda s: s.end - s.start)
+            document.syndication_group = largest.syndication_group
+
+    def save_document(
+        self,
+        document: Document,
+        claims: list[Claim],
+        signatures: dict[int, Signature] | None = None,
+        retries: int = 5,
+    ) -> SaveResult:
+        """Write a document with its segments and claims in one transaction.
+
+        Retries on a busy SQLite database, and treats a concurrent insert of the same
+        document (a primary-key clash) as "already stored".
+        """
+        signatures = signatures or {}
+        for attempt in range(retries):
+            try:
+                return self._save_once(document, claims, signatures)
+            except IntegrityError:
+                if self.has_document(document.id):
+                    return SaveResult(document.id, stored=False)
+                raise
+            except OperationalError as exc:
+                if "locked" not in str(exc).lower() or attempt == retries - 1:
+                    raise
+                time.sleep(0.2 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    def _save_once(
+        self, document: Document, claims: list[Claim], signatures: dict[int, Signature]
+    ) -> SaveResult:
+        with self.sessions.begin() as s:
+            if s.get(DocumentRow, document.id) is not None:
+                return SaveResult(document.id, stored=False)
+            self.assign_syndication(s, document, signatures)
+            groups = {seg.index: seg.syndication_group for seg in document.segments}
+            for claim in claims:
+                claim.syndication_group = groups.get(claim.segment)
+            s.add(
+                DocumentRow(
+                    id=document.id,
+                    name=document.name,
+                    title=document.title,
+                    published=document.published,
+                    outlet=document.outlet,
+                    url=document.url,
+                    language=document.language,
+                    text=document.text,
+                    notes=document.notes,
+                    syndication_group=document.syndication_group,
+                )
+            )
+            if document.outlet and s.get(OutletRow, document.outlet) is None:
+                s.add(OutletRow(name=document.outlet))
+            s.flush()
+            for seg in document.segments:
+                sig = signatures.get(seg.index)
+                s.add(
+                    SegmentRow(
+                        document_id=document.id,
+                        idx=seg.index,
+                        start=seg.start,
+                        end=seg.end,
+                        heading=seg.heading,
+                        source=seg.source,
+                        time=seg.time,
+                        kind=seg.kind,
+                        syndication_group=seg.syndication_group,
+                        signature=sig.to_bytes() if sig is not None else None,
+                    )
+                )
+                if sig is not None:
+                    s.add_all(
+                        LshBandRow(band=b, document_id=document.id, segment_idx=seg.index)
+                        for b in set(sig.bands)
+                    )
+            s.flush()
+            self._add_claims(s, document.id, claims)
+            return SaveResult(
+                document.id,
+                stored=True,
+                claims=len(claims),
+                syndication_group=document.syndication_group,
+            )
+
+    def _add_claims(self, s: Session, document_id: str, claims: list[Claim]) -> None:
+        known_actors: set[str] = set()
+        for claim in claims:
+            loc = claim.location
+            s.add(
+                ClaimRow(
+                    id=claim.id,
+                    document_id=document_id,
+                    segment_idx=claim.segment,
+                    event_type=claim.event_type,
+                    sub_event_type=claim.sub_event_type,
+                    date=claim.date,
+                    date_end=claim.date_end,
+                    lat=loc.lat if loc else None,
+                    lon=loc.lon if loc else None,
+                    place=loc.name if loc else None,
+                    killed_low=claim.killed.low if claim.killed else None,
+                    killed_high=claim.killed.high if claim.killed else None,
+                    injured_low=claim.injured.low if claim.injured else None,
+                    injured_high=claim.injured.high if claim.injured else None,
+                    stance=claim.stance,
+                    claimant=claim.claimant.name if claim.claimant else None,
+                    outlet=claim.outlet,
+                    syndication_group=claim.syndication_group,
+                    confidence=claim.confidence,
+                    record=claim.model_dump(mode="json"),
+                )
+            )
+            if (
+                loc
+                and loc.gazetteer_id
+                and loc.lat is not None
+                and loc.lon is not None
+                and s.get(PlaceRow, loc.gazetteer_id) is None
+            ):
+                s.add(
+                    PlaceRow(
+                        id=loc.gazetteer_id,
+                        name=loc.name or "",
+                        lat=loc.lat,
+                        lon=loc.lon,
+                        country=loc.country,
+                        admin1=loc.admin1,
+                    )
+                )
+                s.flush()
+            roles = [(a, "perpetrator") for a in claim.perpetrators] + [
+                (a, "target") for a in claim.targets
+            ]
+            links: set[tuple[str, str]] = set()
+            for actor, role in roles:
+                if actor.name not in known_actors and s.get(ActorRow, actor.name) is None:
+                    s.add(
+                        ActorRow(
+                            name=actor.name,
+                            side=actor.side,
+                            inter=actor.inter,
+                            country=actor.country,
+                        )
+                    )
+                known_actors.add(actor.name)
+                links.add((actor.name, role))
+            if claim.claimant:
+                name = claim.claimant.name
+                if name not in known_actors and s.get(ActorRow, name) is None:
+                    s.add(ActorRow(name=name))
+                known_actors.add(name)
+                links.add((name, "claimant"))
+            s.flush()
+            s.add_all(ClaimActorRow(claim_id=claim.id, actor=a, role=r) for a, r in links)
+
+    # ------------------------------------------------------------------ reading
+
+    def documents(self, limit: int | None = None) -> list[dict]:
+        with self.session() as s:
+            counts = dict(
+                s.execute(
+                    select(SegmentRow.document_id, func.count()).group_by(SegmentRow.document_id)
+                ).all()
+            )
+            rows = s.execute(
+                select(DocumentRow).order_by(DocumentRow.published, DocumentRow.name).limit(limit)
+            ).scalars()
+            return [self._document_summary(r, counts.get(r.id, 0)) for r in rows]
+
+    @staticmethod
+    def _document_summary(row: DocumentRow, segments: int) -> dict:
+        return {
+            "id": row.id,
+            "name": row.name,
+            "title": row.title,
+            "outlet": row.outlet,
+            "published": row.published.isoformat() if row.published else None,
+            "url": row.url,
+            "language": row.language,
+            "segments": segments,
+            "syndication_group": row.syndication_group,
+            "notes": row.notes or [],
+        }
+
+    def find_document(self, key: str) -> DocumentRow | None:
+        """A document by id, id prefix or name."""
+        with self.session() as s:
+            row = s.get(DocumentRow, key)
+            if row is None:
+                row = s.execute(
+                    select(DocumentRow)
+                    .where((DocumentRow.id.startswith(key)) | (DocumentRow.name == key))
+                    .limit(1)
+                ).scalar_one_or_none()
+            return row
+
+    def document_detail(self, key: str) -> dict | None:
+        row = self.find_document(key)
+        if row is None:
+            return None
+        with self.session() as s:
+            segs = (
+                s.execute(
+                    select(SegmentRow)
+                    .where(SegmentRow.document_id == row.id)
+                    .order_by(SegmentRow.idx)
+                )
+                .scalars()
+                .all()
+            )
+            claims = (
+                s.execute(
+                    select(ClaimRow.record)
+                    .where(ClaimRow.document_id == row.id)
+                    .order_by(ClaimRow.id)
+                )
+                .scalars()
+                .all()
+            )
+        detail = self._document_summary(row, len(segs))
+        detail["text"] = row.text
+        detail["segments_detail"] = [
+            {
+                "index": g.idx,
+                "start": g.start,
+                "end": g.end,
+                "heading": g.heading,
+                "source": g.source,
+                "time": g.time,
+                "kind": g.kind,
+                "syndication_group": g.syndication_group,
+            }
+            for g in segs
+        ]
+        detail["claims"] = list(claims)
+        return detail
+
+    def claims(self, document_id: str | None = None) -> list[dict]:
+        with self.session() as s:
+            query = select(ClaimRow.record).order_by(ClaimRow.document_id, ClaimRow.id)
+            if document_id:
+                query = query.where(ClaimRow.document_id == document_id)
+            return list(s.execute(query).scalars())
+
+    def stats(self) -> dict:
+        with self.session() as s:
+            count = lambda model: s.execute(select(func.count()).select_from(model)).scalar_one()  # noqa: E731
+            groups = s.execute(
+                select(func.count(func.distinct(SegmentRow.syndication_group)))
+            ).scalar_one()
+            return {
+                "documents": count(DocumentRow),
+                "segments": count(SegmentRow),
+                "claims": count(ClaimRow),
+                "incidents": count(IncidentRow),
+                "actors": count(ActorRow),
+                "outlets": count(OutletRow),
+                "places": count(PlaceRow),
+                "syndication_groups": groups,
+            }
