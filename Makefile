@@ -45,3 +45,6 @@ format: venv
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache $(DEMO_DB)*
+
+quality: venv
+	$(BIN)/python benchmarks/quality.py --json-out benchmarks/results/quality.json
