@@ -138,7 +138,7 @@ def _checked_addresses(url: httpx.URL, original: str, options: ReadOptions) -> l
                 raise FetchError(
                     original,
                     f"refused: private address {ip}{where} is {kind}; "
-                    "allow private addresses to fetch it",
+                    "use --allow-private to fetch it",
                 )
     return addresses
 
@@ -248,7 +248,9 @@ def _read_body(
     return b"".join(chunks)
 
 
-def _fetch(client: httpx.Client, url: str, options: ReadOptions, deadline: _Deadline) -> FetchedPage:
+def _fetch(
+    client: httpx.Client, url: str, options: ReadOptions, deadline: _Deadline
+) -> FetchedPage:
     current = url
     for hop in range(MAX_REDIRECTS + 1):
         parsed = _check_scheme(current, url)

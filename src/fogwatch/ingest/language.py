@@ -15,29 +15,29 @@ _WORD = re.compile(r"[^\W\d_]+")
 _SAMPLE_CHARS = 5000
 _MIN_WORDS = 3
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # Common function words. A text whose words are mostly these is in that language;
 # the lists are short on purpose: they only need to dominate running prose.
 _STOPWORDS: dict[str, frozenset[str]] = {
-    "en": frozenset(
+    "en": _words(
         "the of and to in a is was that for on with as by at from it he she they his her"
         " their were are be been has have had said not but this which who an or its after"
-        " killed people".split()
     ),
-    "fr": frozenset(
+    "fr": _words(
         "le la les de des du et en un une est dans pour que qui sur par au aux pas plus il"
-        " elle ont été selon".split()
+        " elle ont été selon"
     ),
-    "es": frozenset(
-        "el la los las de del y en un una es que por con para al se su sus fue han según".split()
-    ),
-    "de": frozenset(
+    "es": _words("el la los las de del y en un una es que por con para al se su sus fue han según"),
+    "de": _words(
         "der die das und in den von zu mit ist im dem nicht ein eine auf für sich des wurde"
-        " wurden nach".split()
+        " wurden nach"
     ),
-    "it": frozenset(
-        "il lo la gli le di del della e in un una che per con sono è stato nel alla".split()
-    ),
-    "pt": frozenset("o a os as de do da e em um uma que para com por não foi são no na".split()),
+    "it": _words("il lo la gli le di del della e in un una che per con sono è stato nel alla"),
+    "pt": _words("o a os as de do da e em um uma que para com por não foi são no na"),
 }
 # An English text where a fifth of the words are these is English, whatever the model says:
 # this keeps short English headlines and lists from being misread by the statistical model.
