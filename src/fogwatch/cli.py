@@ -7,6 +7,7 @@ what went wrong per input without stopping the batch, and exits 1 when some inpu
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import sys
 from collections.abc import Callable, Iterable
@@ -20,7 +21,10 @@ from rich.table import Table
 from fogwatch import __version__, settings
 
 err = Console(stderr=True, highlight=False)
+# Piped output is not squeezed into 80 columns: scripts and pagers cope with wide tables.
 out = Console(highlight=False, soft_wrap=True)
+if not out.is_terminal:
+    out = Console(highlight=False, soft_wrap=True, width=200)
 
 FORMATS = click.Choice(["table", "json", "jsonl"])
 
@@ -61,6 +65,14 @@ def emit_table(rows: list[dict], columns: list[str], title: str | None = None) -
     for row in rows:
         table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
     out.print(table)
+
+
+@functools.lru_cache(maxsize=1)
+def shared_extractor():
+    """The spaCy pipeline loads once per process, however many commands run in it."""
+    from fogwatch.nlp.extractor import Extractor
+
+    return Extractor()
 
 
 def parse_date(_ctx, _param, value: str | None) -> dt.date | None:
@@ -231,11 +243,7 @@ def ingest(ctx: Context, inputs: tuple[str, ...], no_extract: bool, fmt: str, **
     """
     from fogwatch.pipeline import ingest as run_ingest
 
-    extractor = None
-    if not no_extract:
-        from fogwatch.nlp.extractor import Extractor
-
-        extractor = Extractor()
+    extractor = None if no_extract else shared_extractor()
     store = ctx.store
     show_progress = not ctx.quiet and err.is_terminal
     progress = Progress(
@@ -298,10 +306,9 @@ def extract(ctx: Context, inputs: tuple[str, ...], fmt: str, **kw) -> None:
     """
     from fogwatch.ingest.readers import read_inputs
     from fogwatch.model import IngestError
-    from fogwatch.nlp.extractor import Extractor
     from fogwatch.pipeline import prepare
 
-    extractor = Extractor()
+    extractor = shared_extractor()
     failed = False
     all_claims = []
 
