@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 DEMO_DB ?= demo.db
 SHARED ?= ../shared
 
-.PHONY: help venv system-deps demo test lint format quality bench clean
+.PHONY: help venv web system-deps demo test lint format quality bench clean
 
 help:
 	@echo "make demo     set up, ingest the bundled sample corpus, serve the UI"
@@ -20,16 +20,23 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(STAMP)
 
-venv: $(STAMP)
+WEB_STAMP := src/fogwatch/web/static/vendor/.build-stamp
+$(WEB_STAMP): frontend/package-lock.json frontend/build.mjs scripts/build-web.sh
+	bash scripts/system-deps.sh node
+	bash scripts/build-web.sh
+
+web: $(WEB_STAMP)
+
+venv: $(STAMP) $(WEB_STAMP)
 
 system-deps:
-	@bash scripts/system-deps.sh
+	@bash scripts/system-deps.sh node postgresql chromium
 
 demo: venv
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(BIN)/fogwatch --db $(DEMO_DB) ingest examples/sample-corpus/
 	$(BIN)/fogwatch --db $(DEMO_DB) stats
-	$(BIN)/fogwatch --db $(DEMO_DB) documents
+	$(BIN)/fogwatch --db $(DEMO_DB) serve
 
 test: venv system-deps
 	$(BIN)/ruff check src tests benchmarks
@@ -44,7 +51,7 @@ format: venv
 	$(BIN)/ruff check --fix src tests benchmarks
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .ruff_cache $(DEMO_DB)*
+	rm -rf $(VENV) build dist .pytest_cache .ruff_cache $(DEMO_DB)* frontend/node_modules src/fogwatch/web/static/vendor
 
 quality: venv
 	$(BIN)/python benchmarks/quality.py --json-out benchmarks/results/quality.json

@@ -1,16 +1,24 @@
 #!/usr/bin/env bash
-# Install the system packages fogwatch's tests need, only when they are missing:
-# PostgreSQL (for the real-server store tests) and Chromium (for the browser tests).
+# Install the system packages fogwatch needs, only those that are missing.
+#   scripts/system-deps.sh node                  # npm, to build the web assets
+#   scripts/system-deps.sh postgresql chromium   # the test suite's real servers and browser
 # Uses apt-get; needs root or sudo. Safe to run repeatedly.
 set -euo pipefail
 
 want=()
-if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then
-  want+=(postgresql)
-fi
-if [ "${FOGWATCH_NEED_CHROMIUM:-0}" = 1 ] && ! command -v chromium >/dev/null 2>&1; then
-  want+=(chromium)
-fi
+for need in "$@"; do
+  case "$need" in
+    node)
+      command -v npm >/dev/null 2>&1 || want+=(nodejs npm) ;;
+    postgresql)
+      if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then
+        want+=(postgresql)
+      fi ;;
+    chromium)
+      command -v chromium >/dev/null 2>&1 || want+=(chromium) ;;
+    *) echo "system-deps: unknown need '$need'" >&2; exit 2 ;;
+  esac
+done
 [ ${#want[@]} -eq 0 ] && exit 0
 
 sudo=""

@@ -468,12 +468,11 @@ def stats(ctx: Context, fmt: str) -> None:
 
 def _register_stage_commands() -> None:
     """Commands that live beside their stage (places, incidents, api) join the group here."""
-    try:
-        from fogwatch.places.cli import gazetteer, geocode
-    except ImportError:  # the places stage is optional while it is being built
-        return
-    main.add_command(gazetteer)
-    main.add_command(geocode)
+    from fogwatch.api.cli import export, serve, token
+    from fogwatch.places.cli import gazetteer, geocode
+
+    for command in (gazetteer, geocode, serve, token, export):
+        main.add_command(command)
 
 
 _register_stage_commands()

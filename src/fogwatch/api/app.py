@@ -1,0 +1,181 @@
+"""The FastAPI application: JSON/GeoJSON API under /api, the web UI at /.
+
+Text shown by the UI comes from articles and is untrusted, so every response carries a
+strict Content-Security-Policy: scripts and styles only from this server, no inline
+code, no plugins, no framing, and Trusted Types required, so even a slip into
+`innerHTML` in the UI would throw instead of running a payload. Nothing is loaded from
+a CDN; the only outside origin ever allowed is the tile server given with `--tiles`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from fastapi import FastAPI, Request
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from pydantic.json_schema import models_json_schema
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from fogwatch import __version__
+from fogwatch.api import ingest, routes
+from fogwatch.api.geo import GEOJSON_MEDIA_TYPE
+from fogwatch.api.queries import BadQuery
+from fogwatch.api.schemas import ClaimFeatureCollection, IncidentFeatureCollection
+from fogwatch.store.db import Store
+from fogwatch.web import STATIC_DIR
+
+DESCRIPTION = """\
+fogwatch's record of conflict claims: every outlet's version of each incident, with the
+sentence that says it. Read endpoints are open; `POST /api/ingest` needs a bearer token
+from `fogwatch token create`. Lists page with `?cursor=` (the previous `next_cursor`).
+"""
+
+
+def tile_origin(tile_url: str | None) -> str | None:
+    """The CSP source for a tile URL template ('{s}.' subdomains become a wildcard)."""
+    if not tile_url:
+        return None
+    parts = urlsplit(tile_url.replace("{s}", "tiles-s"))
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"tile URL must be http(s)://host/...: {tile_url!r}")
+    host = parts.netloc.replace("tiles-s", "*", 1) if "{s}" in tile_url else parts.netloc
+    return f"{parts.scheme}://{host}"
+
+
+def content_security_policy(tile_url: str | None) -> str:
+    images = " ".join(filter(None, ["'self'", tile_origin(tile_url)]))
+    return "; ".join(
+        [
+            "default-src 'none'",
+            "script-src 'self'",
+            "style-src 'self'",
+            f"img-src {images}",
+            "connect-src 'self'",
+            "font-src 'self'",
+            "manifest-src 'self'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+            "object-src 'none'",
+            "require-trusted-types-for 'script'",
+            "trusted-types default",
+        ]
+    )
+
+
+class SecurityHeaders:
+    """Adds the CSP and its companions to every response (API, UI and static files)."""
+
+    def __init__(self, app: ASGIApp, csp: str):
+        self.app = app
+        self.headers = [
+            (b"content-security-policy", csp.encode()),
+            (b"x-content-type-options", b"nosniff"),
+            (b"referrer-policy", b"no-referrer"),
+            (b"x-frame-options", b"DENY"),
+            (b"cross-origin-opener-policy", b"same-origin"),
+            (b"cross-origin-resource-policy", b"same-origin"),
+            (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+        ]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                present = {k.lower() for k, _ in message["headers"]}
+                message["headers"].extend(h for h in self.headers if h[0] not in present)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class RejectNul:
+    """Answers 400 to a request whose path or query holds a NUL character.
+
+    PostgreSQL cannot store or compare strings with NUL, and would fail the query with
+    a 500; no fogwatch value contains one, so such a request is malformed.
+    """
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            raw = (
+                bytes(scope.get("raw_path") or b"") + b"?" + bytes(scope.get("query_string") or b"")
+            )
+            if b"\x00" in raw or b"%00" in raw or "\x00" in scope.get("path", ""):
+                response = JSONResponse({"detail": "NUL characters are not allowed"}, 400)
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's schema plus the GeoJSON bodies the two list endpoints can also send."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(
+        title=app.title, version=app.version, description=app.description, routes=app.routes
+    )
+    _, defs = models_json_schema(
+        [(IncidentFeatureCollection, "serialization"), (ClaimFeatureCollection, "serialization")],
+        ref_template="#/components/schemas/{model}",
+    )
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    for name, body in defs.get("$defs", {}).items():
+        components.setdefault(name, body)
+    for path, model in (
+        ("/api/incidents", "IncidentFeatureCollection"),
+        ("/api/claims", "ClaimFeatureCollection"),
+    ):
+        content = schema["paths"][path]["get"]["responses"]["200"]["content"]
+        content[GEOJSON_MEDIA_TYPE] = {"schema": {"$ref": f"#/components/schemas/{model}"}}
+    app.openapi_schema = schema
+    return schema
+
+
+def create_app(
+    store_url: str | None = None,
+    *,
+    tile_url: str | None = None,
+    tile_attribution: str | None = None,
+    extractor_factory: ingest.ExtractorFactory | None = None,
+) -> FastAPI:
+    """The app for one store. `tile_url` adds a raster tile layer under the offline map;
+    `extractor_factory` replaces the spaCy extractor (tests, other models)."""
+    app = FastAPI(
+        title="fogwatch",
+        version=__version__,
+        description=DESCRIPTION,
+        docs_url=None,  # Swagger UI would come from a CDN; /openapi.json is enough
+        redoc_url=None,
+    )
+    app.state.store = Store.open(store_url)
+    app.state.tile_url = tile_url
+    app.state.tile_attribution = tile_attribution
+    app.state.extractor = ingest.ExtractorHolder(extractor_factory)
+    app.add_middleware(RejectNul)
+    app.add_middleware(SecurityHeaders, csp=content_security_policy(tile_url))
+
+    @app.exception_handler(BadQuery)
+    async def bad_query(_request: Request, exc: BadQuery) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=400)
+
+    app.include_router(routes.router)
+    app.include_router(ingest.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(STATIC_DIR / "index.html", media_type="text/html")
+
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app

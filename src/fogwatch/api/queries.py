@@ -1,0 +1,846 @@
+"""Read queries behind the API, the exports and the UI: filters, search, keyset paging.
+
+Kept free of FastAPI so `fogwatch export` runs the very same filters as
+`GET /api/incidents`. Every value from a request reaches the database as a bound
+parameter; full-text queries are first reduced to plain word tokens, so no user text is
+ever parsed as FTS5 or tsquery syntax.
+
+What "contested" means here, computed from the claims so it holds whatever the linker's
+grading says: the incident is graded `contested`, or its claims dispute the toll (their
+killed ranges do not overlap), the blame (two or more claims name different
+perpetrators) or the act (some claim denies it).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    exists,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+)
+from sqlalchemy.orm import Session, aliased
+
+from fogwatch.model import Claim, Incident
+from fogwatch.store.db import Store
+from fogwatch.store.schema import ClaimActorRow, ClaimRow, DocumentRow, IncidentRow
+
+Dispute = Literal["toll", "blame", "denial"]
+GRADES = ("confirmed", "fair", "weak", "contested", "discounted")
+MAX_LIMIT = 1000
+NO_DATE = dt.date(1, 1, 1)
+NO_HIGH = 2_147_483_647  # "at least N" has no upper bound
+MAX_QUERY_TOKENS = 12
+MAX_TOKEN_CHARS = 60
+
+
+class BadQuery(ValueError):
+    """A filter or cursor that cannot be understood; the API answers 400 with the message."""
+
+
+# --------------------------------------------------------------------------- filters
+
+
+@dataclass(frozen=True)
+class BBox:
+    """A lon/lat box; `west > east` crosses the antimeridian."""
+
+    west: float
+    south: float
+    east: float
+    north: float
+
+    @classmethod
+    def parse(cls, value: str) -> BBox:
+        parts = value.split(",")
+        if len(parts) != 4:
+            raise BadQuery("bbox must be four numbers: west,south,east,north")
+        try:
+            west, south, east, north = (float(p) for p in parts)
+        except ValueError as exc:
+            raise BadQuery("bbox must be four numbers: west,south,east,north") from exc
+        if not all(-180 <= x <= 180 for x in (west, east)) or not all(
+            -90 <= y <= 90 for y in (south, north)
+        ):
+            raise BadQuery("bbox longitudes must lie in [-180, 180] and latitudes in [-90, 90]")
+        if south > north:
+            raise BadQuery("bbox south must not exceed north")
+        return cls(west, south, east, north)
+
+    def condition(self, lat: Any, lon: Any) -> ColumnElement[bool]:
+        lat_ok = lat.between(self.south, self.north)
+        if self.west <= self.east:
+            return and_(lat_ok, lon.between(self.west, self.east))
+        return and_(lat_ok, or_(lon >= self.west, lon <= self.east))
+
+
+@dataclass(frozen=True)
+class IncidentFilter:
+    bbox: BBox | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    type: str | None = None
+    actor: str | None = None
+    outlet: str | None = None
+    grade: str | None = None
+    contested: bool | None = None
+    q: str | None = None
+
+
+@dataclass(frozen=True)
+class ClaimFilter:
+    bbox: BBox | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    type: str | None = None
+    actor: str | None = None
+    outlet: str | None = None
+    claimant: str | None = None
+    stance: str | None = None
+    incident: str | None = None
+    document: str | None = None
+    q: str | None = None
+
+
+# --------------------------------------------------------------------------- cursors
+
+
+def encode_cursor(values: Sequence[Any]) -> str:
+    raw = json.dumps(list(values), separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, shape: Sequence[type]) -> list[Any]:
+    """The values a cursor holds, checked against `shape`; BadQuery when tampered with."""
+    if len(cursor) > 400:
+        raise BadQuery("invalid cursor")
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        values = json.loads(raw)
+    except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
+        raise BadQuery("invalid cursor") from exc
+    if not isinstance(values, list) or len(values) != len(shape):
+        raise BadQuery("invalid cursor")
+    out = []
+    for value, kind in zip(values, shape, strict=True):
+        if kind is dt.date:
+            try:
+                out.append(dt.date.fromisoformat(value))
+            except (TypeError, ValueError) as exc:
+                raise BadQuery("invalid cursor") from exc
+        elif not isinstance(value, str) or len(value) > 200:
+            raise BadQuery("invalid cursor")
+        else:
+            out.append(value)
+    return out
+
+
+def check_limit(limit: int) -> int:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise BadQuery(f"limit must be between 1 and {MAX_LIMIT}")
+    return limit
+
+
+# --------------------------------------------------------------------------- search
+
+
+def query_tokens(q: str) -> list[str]:
+    """Plain word tokens of a search box entry: letters and digits only, bounded."""
+    tokens = [t[:MAX_TOKEN_CHARS] for t in re.findall(r"[^\W_]+", q)]
+    return tokens[:MAX_QUERY_TOKENS]
+
+
+def search_condition(session: Session, q: str) -> ColumnElement[bool]:
+    """`claims.id` matches the search box entry `q` (all words; the last one as a prefix)."""
+    tokens = query_tokens(q)
+    if not tokens:
+        return false()
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        expr = " ".join(f'"{t}"' for t in tokens[:-1]) + f' "{tokens[-1]}"*'
+        matched = text("SELECT claim_id FROM search_fts WHERE search_fts MATCH :fts_q").bindparams(
+            fts_q=expr.strip()
+        )
+    elif dialect == "postgresql":
+        expr = " & ".join(tokens[:-1] + [f"{tokens[-1]}:*"])
+        matched = text(
+            "SELECT claim_id FROM claim_search WHERE tsv @@ to_tsquery('english', :ts_q)"
+        ).bindparams(ts_q=expr)
+    else:  # pragma: no cover - only the two supported backends
+        raise BadQuery(f"full-text search is not supported on {dialect}")
+    return ClaimRow.id.in_(matched.columns(claim_id=ClaimRow.id.type))
+
+
+def search_backend(store: Store) -> str:
+    return {"sqlite": "sqlite-fts5", "postgresql": "postgresql-tsvector"}.get(
+        store.engine.dialect.name, "none"
+    )
+
+
+# --------------------------------------------------------------------------- conditions
+
+
+def _outlet_expr() -> Any:
+    """A claim's outlet: its own, else its document's."""
+    doc = aliased(DocumentRow)  # never correlated with a DocumentRow of the outer query
+    doc_outlet = select(doc.outlet).where(doc.id == ClaimRow.document_id).scalar_subquery()
+    return func.coalesce(ClaimRow.outlet, doc_outlet)
+
+
+def _actor_condition(actor: str) -> ColumnElement[bool]:
+    return exists(
+        select(ClaimActorRow.claim_id).where(
+            ClaimActorRow.claim_id == ClaimRow.id,
+            func.lower(ClaimActorRow.actor) == actor.lower(),
+        )
+    )
+
+
+def _type_condition(type_: str, event: Any, sub: Any) -> ColumnElement[bool]:
+    return or_(event == type_, sub == type_)
+
+
+def contested_condition() -> ColumnElement[bool]:
+    """SQL twin of `disputes()`; see the module docstring."""
+    iid = IncidentRow.id
+    denial = exists(
+        select(ClaimRow.id).where(ClaimRow.incident_id == iid, ClaimRow.stance == "denies")
+    )
+    toll = exists(
+        select(literal(1))
+        .select_from(ClaimRow)
+        .where(
+            ClaimRow.incident_id == iid,
+            ClaimRow.stance == "asserts",
+            or_(ClaimRow.killed_low.is_not(None), ClaimRow.killed_high.is_not(None)),
+        )
+        .group_by(ClaimRow.incident_id)
+        .having(
+            func.max(func.coalesce(ClaimRow.killed_low, 0))
+            > func.min(func.coalesce(ClaimRow.killed_high, NO_HIGH))
+        )
+    )
+    blame = exists(
+        select(literal(1))
+        .select_from(ClaimActorRow)
+        .join(ClaimRow, ClaimRow.id == ClaimActorRow.claim_id)
+        .where(
+            ClaimRow.incident_id == iid,
+            ClaimRow.stance == "asserts",
+            ClaimActorRow.role == "perpetrator",
+        )
+        .group_by(ClaimRow.incident_id)
+        .having(
+            and_(
+                func.count(func.distinct(ClaimActorRow.actor)) > 1,
+                func.count(func.distinct(ClaimActorRow.claim_id)) > 1,
+            )
+        )
+    )
+    return or_(IncidentRow.grade == "contested", denial, toll, blame)
+
+
+def incident_conditions(session: Session, f: IncidentFilter) -> list[ColumnElement[bool]]:
+    conds: list[ColumnElement[bool]] = []
+    if f.bbox:
+        conds.append(f.bbox.condition(IncidentRow.lat, IncidentRow.lon))
+    if f.since:
+        conds.append(func.coalesce(IncidentRow.date_end, IncidentRow.date) >= f.since)
+    if f.until:
+        conds.append(IncidentRow.date <= f.until)
+    if f.type:
+        conds.append(_type_condition(f.type, IncidentRow.event_type, IncidentRow.sub_event_type))
+    if f.grade:
+        if f.grade not in GRADES:
+            raise BadQuery(f"grade must be one of {', '.join(GRADES)}")
+        conds.append(IncidentRow.grade == f.grade)
+    if f.contested is True:
+        conds.append(contested_condition())
+    elif f.contested is False:
+        conds.append(~contested_condition())
+    claim_conds: list[ColumnElement[bool]] = []
+    if f.actor:
+        claim_conds.append(_actor_condition(f.actor))
+    if f.outlet:
+        claim_conds.append(func.lower(_outlet_expr()) == f.outlet.lower())
+    if f.q:
+        claim_conds.append(search_condition(session, f.q))
+    if claim_conds:
+        conds.append(
+            exists(select(ClaimRow.id).where(ClaimRow.incident_id == IncidentRow.id, *claim_conds))
+        )
+    return conds
+
+
+def claim_conditions(session: Session, f: ClaimFilter) -> list[ColumnElement[bool]]:
+    conds: list[ColumnElement[bool]] = []
+    if f.bbox:
+        conds.append(f.bbox.condition(ClaimRow.lat, ClaimRow.lon))
+    if f.since:
+        conds.append(func.coalesce(ClaimRow.date_end, ClaimRow.date) >= f.since)
+    if f.until:
+        conds.append(ClaimRow.date <= f.until)
+    if f.type:
+        conds.append(_type_condition(f.type, ClaimRow.event_type, ClaimRow.sub_event_type))
+    if f.actor:
+        conds.append(_actor_condition(f.actor))
+    if f.outlet:
+        conds.append(func.lower(_outlet_expr()) == f.outlet.lower())
+    if f.claimant:
+        conds.append(func.lower(ClaimRow.claimant) == f.claimant.lower())
+    if f.stance:
+        if f.stance not in ("asserts", "denies"):
+            raise BadQuery("stance must be asserts or denies")
+        conds.append(ClaimRow.stance == f.stance)
+    if f.incident:
+        conds.append(ClaimRow.incident_id == f.incident)
+    if f.document:
+        conds.append(ClaimRow.document_id == f.document)
+    if f.q:
+        conds.append(search_condition(session, f.q))
+    return conds
+
+
+# --------------------------------------------------------------------------- claims
+
+
+@dataclass
+class DocInfo:
+    id: str
+    name: str
+    title: str | None
+    outlet: str | None
+    published: dt.date | None
+
+
+def claim_out(record: dict, doc: DocInfo | None, incident_id: str | None) -> dict:
+    """A stored claim as the API shows it: the claim record plus where it was read."""
+    out = dict(record)
+    if incident_id:  # the linker's column is the truth; the record may predate linking
+        out["incident"] = incident_id
+    if not out.get("outlet") and doc is not None:
+        out["outlet"] = doc.outlet
+    out["document_id"] = doc.id if doc else None
+    out["document_title"] = doc.title if doc else None
+    out["published"] = doc.published.isoformat() if doc and doc.published else None
+    return out
+
+
+def _claim_rows(session: Session, where: Sequence[ColumnElement[bool]]) -> list[dict]:
+    rows = session.execute(
+        select(
+            ClaimRow.record,
+            ClaimRow.incident_id,
+            DocumentRow.id,
+            DocumentRow.name,
+            DocumentRow.title,
+            DocumentRow.outlet,
+            DocumentRow.published,
+        )
+        .join(DocumentRow, DocumentRow.id == ClaimRow.document_id)
+        .where(*where)
+        .order_by(ClaimRow.id)
+    ).all()
+    return [
+        claim_out(r[0], DocInfo(r[2], r[3], r[4], r[5], r[6]), r[1])
+        for r in rows
+        if isinstance(r[0], dict)
+    ]
+
+
+def list_claims(
+    store: Store, f: ClaimFilter, cursor: str | None = None, limit: int = 100
+) -> tuple[list[dict], str | None]:
+    check_limit(limit)
+    with store.session() as s:
+        conds = claim_conditions(s, f)
+        if cursor:
+            (after,) = decode_cursor(cursor, [str])
+            conds.append(ClaimRow.id > after)
+        ids = list(
+            s.execute(select(ClaimRow.id).where(*conds).order_by(ClaimRow.id).limit(limit + 1))
+            .scalars()
+            .all()
+        )
+        more = len(ids) > limit
+        ids = ids[:limit]
+        items = _claim_rows(s, [ClaimRow.id.in_(ids)]) if ids else []
+    return items, (encode_cursor([ids[-1]]) if more else None)
+
+
+def claims_of_incidents(session: Session, incidents: Sequence[Incident]) -> dict[str, list[dict]]:
+    """Claims per incident: those whose `incident_id` points at it, and those it lists."""
+    ids = [i.id for i in incidents]
+    listed = {cid: i.id for i in incidents for cid in i.claim_ids}
+    if not ids:
+        return {}
+    conds = [ClaimRow.incident_id.in_(ids)]
+    if listed:
+        conds.append(ClaimRow.id.in_(list(listed)))
+    grouped: dict[str, list[dict]] = defaultdict(list)
+    seen: set[tuple[str, str]] = set()
+    for claim in _claim_rows(session, [or_(*conds)]):
+        owner = claim.get("incident") if claim.get("incident") in ids else None
+        owner = owner or listed.get(claim["id"])
+        if owner and (owner, claim["id"]) not in seen:
+            seen.add((owner, claim["id"]))
+            grouped[owner].append(claim)
+    return grouped
+
+
+# --------------------------------------------------------------------------- incidents
+
+
+def disputes(claims: Sequence[dict]) -> list[Dispute]:
+    """What the claims of one incident disagree on (Python twin of `contested_condition`)."""
+    found: list[Dispute] = []
+    asserting = [c for c in claims if c.get("stance", "asserts") == "asserts"]
+    ranges = []
+    for c in asserting:
+        killed = c.get("killed") or {}
+        low, high = killed.get("low"), killed.get("high")
+        if low is not None or high is not None:
+            ranges.append((low or 0, NO_HIGH if high is None else high))
+    if ranges and max(r[0] for r in ranges) > min(r[1] for r in ranges):
+        found.append("toll")
+    blamers = [
+        {p.get("name") for p in c.get("perpetrators") or [] if p.get("name")} for c in asserting
+    ]
+    blamers = [b for b in blamers if b]
+    if len(blamers) > 1 and len(set().union(*blamers)) > 1:
+        found.append("blame")
+    if any(c.get("stance") == "denies" for c in claims):
+        found.append("denial")
+    return found
+
+
+def incident_out(incident: Incident, claims: Sequence[dict]) -> dict:
+    """An incident as the API shows it: the record plus outlets, disputes and `contested`."""
+    out = incident.model_dump(mode="json")
+    outlets = sorted({c["outlet"] for c in claims if c.get("outlet")})
+    found = disputes(claims)
+    out["outlets"] = outlets
+    out["disputes"] = found
+    out["contested"] = incident.grade == "contested" or bool(found)
+    if not out["claims"]:
+        out["claims"] = len(claims)
+    return out
+
+
+def _incident(row: IncidentRow) -> Incident:
+    return Incident.model_validate(row.record)
+
+
+def _incident_sort_key() -> Any:
+    return func.coalesce(IncidentRow.date, NO_DATE)
+
+
+def list_incidents(
+    store: Store, f: IncidentFilter, cursor: str | None = None, limit: int = 100
+) -> tuple[list[dict], str | None]:
+    """One page of incidents, newest first, and the cursor of the next page (or None)."""
+    check_limit(limit)
+    key = _incident_sort_key()
+    with store.session() as s:
+        conds = incident_conditions(s, f)
+        if cursor:
+            after_date, after_id = decode_cursor(cursor, [dt.date, str])
+            conds.append(or_(key < after_date, and_(key == after_date, IncidentRow.id > after_id)))
+        rows = (
+            s.execute(
+                select(IncidentRow)
+                .where(*conds)
+                .order_by(key.desc(), IncidentRow.id)
+                .limit(limit + 1)
+            )
+            .scalars()
+            .all()
+        )
+        more = len(rows) > limit
+        rows = rows[:limit]
+        incidents = [_incident(r) for r in rows]
+        claims = claims_of_incidents(s, incidents)
+    items = [incident_out(i, claims.get(i.id, [])) for i in incidents]
+    next_cursor = None
+    if more and rows:
+        last = rows[-1]
+        next_cursor = encode_cursor([(last.date or NO_DATE).isoformat(), last.id])
+    return items, next_cursor
+
+
+def iter_incidents(store: Store, f: IncidentFilter, batch: int = 500) -> Iterator[dict]:
+    """Every incident matching `f`, page by page (for exports)."""
+    cursor = None
+    while True:
+        items, cursor = list_incidents(store, f, cursor, batch)
+        yield from items
+        if cursor is None:
+            return
+
+
+def iter_incidents_with_claims(
+    store: Store, f: IncidentFilter, batch: int = 500
+) -> Iterator[tuple[dict, list[dict]]]:
+    """Every incident matching `f` with its claims, for exports that cite each source."""
+    for page in _batched(iter_incidents(store, f, batch), batch):
+        with store.session() as s:
+            claims = claims_of_incidents(s, [Incident.model_validate(_record(i)) for i in page])
+        for item in page:
+            yield item, claims.get(item["id"], [])
+
+
+def _record(item: dict) -> dict:
+    return {k: v for k, v in item.items() if k in Incident.model_fields}
+
+
+def _batched(items: Iterator[dict], size: int) -> Iterator[list[dict]]:
+    page: list[dict] = []
+    for item in items:
+        page.append(item)
+        if len(page) == size:
+            yield page
+            page = []
+    if page:
+        yield page
+
+
+CONTEXT_CHARS = 320
+
+
+def evidence_context(text_: str, start: int, end: int) -> dict | None:
+    """The evidence with up to CONTEXT_CHARS of text either side, cut at whitespace,
+    so a reader sees the sentence where the article put it."""
+    if not (0 <= start < end <= len(text_)):
+        return None
+    left = max(0, start - CONTEXT_CHARS)
+    if left > 0:
+        space = text_.find(" ", left, start)
+        left = space + 1 if space >= 0 else left
+    right = min(len(text_), end + CONTEXT_CHARS)
+    if right < len(text_):
+        space = text_.rfind(" ", end, right)
+        right = space if space >= 0 else right
+    return {
+        "before": text_[left:start],
+        "text": text_[start:end],
+        "after": text_[end:right],
+        "start": start,
+        "end": end,
+        "truncated_before": left > 0,
+        "truncated_after": right < len(text_),
+    }
+
+
+def get_incident(store: Store, incident_id: str) -> dict | None:
+    """One incident with every claim, the evidence in its context, and the documents."""
+    with store.session() as s:
+        row = s.get(IncidentRow, incident_id)
+        if row is None:
+            return None
+        incident = _incident(row)
+        claims = claims_of_incidents(s, [incident]).get(incident.id, [])
+        doc_ids = sorted({c["document_id"] for c in claims if c.get("document_id")})
+        docs = s.execute(select(DocumentRow).where(DocumentRow.id.in_(doc_ids))).scalars().all()
+        texts = {d.id: d.text for d in docs}
+        documents = [document_summary(d) for d in docs]
+    for claim in claims:
+        ev = claim.get("evidence") or {}
+        body = texts.get(claim.get("document_id") or "")
+        claim["context"] = (
+            evidence_context(body, int(ev.get("start", -1)), int(ev.get("end", -1)))
+            if body is not None and isinstance(ev.get("start"), int)
+            else None
+        )
+    claims.sort(key=lambda c: (c.get("published") or "", c.get("outlet") or "", c["id"]))
+    out = incident_out(incident, claims)
+    out["claim_records"] = claims
+    out["documents"] = documents
+    return out
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def document_summary(row: DocumentRow) -> dict:
+    return {
+        "id": row.id,
+        "name": row.name,
+        "title": row.title,
+        "outlet": row.outlet,
+        "published": row.published.isoformat() if row.published else None,
+        "url": row.url,
+        "language": row.language,
+        "syndication_group": row.syndication_group,
+    }
+
+
+def get_document(store: Store, document_id: str) -> dict | None:
+    """A document's text with its claims and the spans they cover (for highlighting)."""
+    from fogwatch.store.schema import SegmentRow
+
+    with store.session() as s:
+        row = s.get(DocumentRow, document_id)
+        if row is None:
+            return None
+        segments = (
+            s.execute(
+                select(SegmentRow).where(SegmentRow.document_id == row.id).order_by(SegmentRow.idx)
+            )
+            .scalars()
+            .all()
+        )
+        claims = _claim_rows(s, [ClaimRow.document_id == row.id])
+    out = document_summary(row)
+    out["text"] = row.text
+    out["notes"] = list(row.notes or [])
+    out["segments"] = [
+        {
+            "index": g.idx,
+            "start": g.start,
+            "end": g.end,
+            "heading": g.heading,
+            "source": g.source,
+            "time": g.time,
+            "kind": g.kind,
+            "syndication_group": g.syndication_group,
+        }
+        for g in segments
+    ]
+    spans = []
+    for claim in claims:
+        ev = claim.get("evidence") or {}
+        start, end = ev.get("start"), ev.get("end")
+        if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(row.text):
+            spans.append({"start": start, "end": end, "claim_id": claim["id"]})
+    out["spans"] = sorted(spans, key=lambda sp: (sp["start"], sp["end"], sp["claim_id"]))
+    out["claims"] = claims
+    out["incidents"] = sorted({c["incident"] for c in claims if c.get("incident")})
+    return out
+
+
+# --------------------------------------------------------------------------- sources
+
+
+def list_sources(store: Store) -> list[dict]:
+    """Every outlet and claimant with how many documents, claims and incidents it has."""
+    stats: dict[str, dict[str, Any]] = {}
+
+    def entry(name: str) -> dict[str, Any]:
+        return stats.setdefault(
+            name,
+            {"name": name, "roles": set(), "documents": 0, "claims": 0, "incidents": set()},
+        )
+
+    with store.session() as s:
+        for outlet, count in s.execute(
+            select(DocumentRow.outlet, func.count())
+            .where(DocumentRow.outlet.is_not(None))
+            .group_by(DocumentRow.outlet)
+        ).all():
+            item = entry(outlet)
+            item["roles"].add("outlet")
+            item["documents"] = count
+        outlet = _outlet_expr().label("outlet")
+        for name, claimant, incident_id in s.execute(
+            select(outlet, ClaimRow.claimant, ClaimRow.incident_id)
+        ).all():
+            if name:
+                item = entry(name)
+                item["roles"].add("outlet")
+                item["claims"] += 1
+                if incident_id:
+                    item["incidents"].add(incident_id)
+            if claimant and claimant != name:
+                item = entry(claimant)
+                item["roles"].add("claimant")
+                item["claims"] += 1
+                if incident_id:
+                    item["incidents"].add(incident_id)
+            elif claimant:
+                entry(claimant)["roles"].add("claimant")
+    return [
+        {**v, "roles": sorted(v["roles"]), "incidents": len(v["incidents"])}
+        for v in sorted(stats.values(), key=lambda v: (-v["claims"], v["name"]))
+    ]
+
+
+def _relation(count: dict | None, consensus: int | None) -> str | None:
+    """Where a stated figure lies against the incident's best estimate."""
+    if not count or consensus is None:
+        return None
+    low, high = count.get("low"), count.get("high")
+    if low is None and high is None:
+        return None
+    if low is not None and low > consensus:
+        return "above"
+    if high is not None and high < consensus:
+        return "below"
+    return "within"
+
+
+@dataclass
+class _Profile:
+    name: str
+    roles: set[str] = field(default_factory=set)
+    documents: int = 0
+    claims: list[dict] = field(default_factory=list)
+
+
+def source_profile(store: Store, name: str) -> dict | None:
+    """What one outlet or claimant has said: counts, its figures against consensus, blames.
+
+    Computed from the claims; the incidents stage's own profiles, once it has them,
+    can take over without changing this shape.
+    """
+    lowered = name.lower()
+    profile = _Profile(name)
+    with store.session() as s:
+        doc_count = s.execute(
+            select(func.count())
+            .select_from(DocumentRow)
+            .where(func.lower(DocumentRow.outlet) == lowered)
+        ).scalar_one()
+        if doc_count:
+            profile.roles.add("outlet")
+            profile.documents = doc_count
+        claims = _claim_rows(
+            s,
+            [
+                or_(
+                    func.lower(_outlet_expr()) == lowered,
+                    func.lower(ClaimRow.claimant) == lowered,
+                )
+            ],
+        )
+        incident_ids = sorted({c["incident"] for c in claims if c.get("incident")})
+        consensus = {
+            iid: best
+            for iid, best in s.execute(
+                select(IncidentRow.id, IncidentRow.killed_best).where(
+                    IncidentRow.id.in_(incident_ids)
+                )
+            ).all()
+        }
+    if not claims and not profile.roles:
+        return None
+    as_outlet = [c for c in claims if (c.get("outlet") or "").lower() == lowered]
+    as_claimant = [
+        c for c in claims if ((c.get("claimant") or {}).get("name") or "").lower() == lowered
+    ]
+    if as_outlet:
+        profile.roles.add("outlet")
+        name = as_outlet[0]["outlet"]
+    if as_claimant:
+        profile.roles.add("claimant")
+        name = as_claimant[0]["claimant"]["name"]
+    dates = sorted(c["date"] for c in claims if c.get("date"))
+    figures = []
+    relations: Counter[str] = Counter()
+    for c in claims:
+        if not c.get("killed") and not c.get("injured"):
+            continue
+        best = consensus.get(c.get("incident") or "")
+        relation = _relation(c.get("killed"), best)
+        if relation:
+            relations[relation] += 1
+        figures.append(
+            {
+                "claim_id": c["id"],
+                "incident": c.get("incident"),
+                "document_id": c.get("document_id"),
+                "date": c.get("date"),
+                "place": (c.get("location") or {}).get("name"),
+                "claimant": (c.get("claimant") or {}).get("name"),
+                "outlet": c.get("outlet"),
+                "killed": c.get("killed"),
+                "injured": c.get("injured"),
+                "consensus_killed": best,
+                "relation": relation,
+            }
+        )
+    blames: dict[str, Counter[str]] = defaultdict(Counter)
+    for c in claims:
+        for p in c.get("perpetrators") or []:
+            if p.get("name"):
+                blames[p["name"]][c.get("stance", "asserts")] += 1
+    cited = Counter((c.get("claimant") or {}).get("name") for c in as_outlet)
+    carried_by = Counter(c.get("outlet") for c in as_claimant)
+    return {
+        "name": name,
+        "roles": sorted(profile.roles),
+        "documents": profile.documents,
+        "claims": len(claims),
+        "incidents": len(incident_ids),
+        "first_date": dates[0] if dates else None,
+        "last_date": dates[-1] if dates else None,
+        "stances": dict(Counter(c.get("stance", "asserts") for c in claims)),
+        "event_types": [
+            {"name": k, "count": v}
+            for k, v in Counter(
+                c.get("sub_event_type") or c.get("event_type") for c in claims
+            ).most_common()
+            if k
+        ],
+        "figures": figures,
+        "figure_relations": {k: relations.get(k, 0) for k in ("above", "within", "below")},
+        "blames": [
+            {"actor": k, "asserts": v.get("asserts", 0), "denies": v.get("denies", 0)}
+            for k, v in sorted(blames.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
+        ],
+        "claimants_cited": [
+            {"name": k, "count": v} for k, v in cited.most_common() if k and k != name
+        ],
+        "carried_by": [{"name": k, "count": v} for k, v in carried_by.most_common() if k],
+        "incident_ids": incident_ids,
+    }
+
+
+def facets(store: Store) -> dict:
+    """Values the UI offers in its filter menus: types, outlets, actors, grades."""
+    with store.session() as s:
+        types = sorted(
+            {
+                t
+                for row in s.execute(
+                    select(IncidentRow.event_type, IncidentRow.sub_event_type).distinct()
+                ).all()
+                for t in row
+                if t
+            }
+        )
+        outlets = sorted(
+            {
+                o
+                for o in s.execute(select(_outlet_expr()).distinct()).scalars().all()
+                if o is not None
+            }
+            | {
+                o
+                for o in s.execute(select(DocumentRow.outlet).distinct()).scalars().all()
+                if o is not None
+            }
+        )
+        actors = sorted(
+            set(s.execute(select(ClaimActorRow.actor).distinct()).scalars().all()), key=str.lower
+        )
+    return {"types": types, "outlets": outlets, "actors": actors, "grades": list(GRADES)}
+
+
+def validate_claim(record: dict) -> Claim:
+    """Parse a stored claim record (used by exports that need typed access)."""
+    return Claim.model_validate({k: v for k, v in record.items() if k in Claim.model_fields})
