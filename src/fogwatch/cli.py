@@ -338,11 +338,9 @@ def extract(ctx: Context, inputs: tuple[str, ...], fmt: str, **kw) -> None:
 
 
 def link_run(claims: list) -> list:
-    """Link the claims of one run into incidents, once the incidents stage exists."""
-    try:
-        from fogwatch.incidents.linker import link_claims
-    except ImportError:
-        return claims
+    """Link the claims of one run into incidents (in memory; nothing is stored)."""
+    from fogwatch.incidents.linker import link_claims
+
     return link_claims(claims)
 
 
@@ -469,9 +467,10 @@ def stats(ctx: Context, fmt: str) -> None:
 def _register_stage_commands() -> None:
     """Commands that live beside their stage (places, incidents, api) join the group here."""
     from fogwatch.api.cli import export, serve, token
+    from fogwatch.incidents.cli import COMMANDS as incident_commands
     from fogwatch.places.cli import gazetteer, geocode
 
-    for command in (gazetteer, geocode, serve, token, export):
+    for command in (gazetteer, geocode, *incident_commands, serve, token, export):
         main.add_command(command)
 
 

@@ -1,8 +1,9 @@
-"""Runs the stages in order: read -> segment -> extract (claims, places) -> store.
+"""Runs the stages in order: read -> segment -> extract (claims, places) -> store -> link.
 
 Each stage is a module with its own types (see `fogwatch.model`); this file only passes
-their output forward. Nothing flows backwards: the store is written last, and the only
-thing read from it is whether a document is already there (so re-runs are no-ops).
+their output forward. The store is read for two things only: whether a document is already
+there (so re-runs are no-ops), and the stored claims near a new one, which incremental
+linking needs to join existing incidents without re-clustering the database.
 """
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from fogwatch.incidents.linker import IncidentLinker
 from fogwatch.ingest.readers import ReadOptions, read_inputs
 from fogwatch.ingest.segment import segment_document
 from fogwatch.ingest.syndication import Signature, signature
 from fogwatch.model import Claim, Document, IngestError
+from fogwatch.store.incidents import link_all
 
 if TYPE_CHECKING:
     from fogwatch.nlp.extractor import Extractor
@@ -80,6 +83,8 @@ def ingest(
         document, signatures = prepare(item)
         claims: list[Claim] = extractor.extract(document) if extractor else []
         result = store.save_document(document, claims, signatures)
+        if result.stored and claims:
+            IncidentLinker(store).link_document(claims)
         if result.stored:
             report.stored += 1
             report.claims += result.claims
@@ -87,4 +92,7 @@ def ingest(
             report.skipped += 1
         if on_item:
             on_item(document, result.claims)
+    # Saving and linking are separate transactions: claims of a document whose run was
+    # killed between the two are linked here, on the next run (a no-op when none are).
+    link_all(store)
     return report

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
+import fogwatch.store.schema_incidents  # noqa: F401  (registers the incident tables)
 from fogwatch.store.schema import Base
 
 config = context.config

@@ -1,0 +1,347 @@
+"""Linking: which claims, from any number of documents, describe one incident.
+
+The rule is a deterministic pairwise relation plus a merge order, so the result depends
+only on the set of claims, never on the order they arrive in:
+
+1. `link_score(a, b)` says whether two claims may describe one incident (compatible types,
+   dates within a window that depends on `date_precision`, places within a distance that
+   depends on `location.precision`, actors that do not swap roles across event types)
+   and how strongly.
+2. Candidate links are sorted by strength (ties broken by claim ids) and merged greedily,
+   like Kruskal's algorithm. A merge is refused when two claims of the merged group
+   `conflict` (types incompatible, or further apart than the pair limit times
+   `spread_factor`), so links cannot chain across a city or a week.
+3. A claim without a place or date (a "floating" claim) links only inside its document
+   segment or by a strong actor+date match; when its candidates conflict with each other
+   it is ambiguous and joins none of them.
+
+Incident ids are "i-" + 8 hex of a hash of the group's smallest claim key, so the same
+group always gets the same id, and merged groups are re-identified deterministically.
+Competing blame (A says X struck, B says Y struck) never splits an incident: it becomes
+the `perpetrator_disputed` flag in reconciliation. A denial links to what it denies.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from fogwatch.incidents.reconcile import point
+from fogwatch.incidents.rules import km_between, norm, resolved, rules, types_compatible
+from fogwatch.model import Claim
+
+if TYPE_CHECKING:
+    from fogwatch.model import Incident
+    from fogwatch.store import Store
+
+
+def claim_key(claim: Claim) -> str:
+    """A claim's identity for ordering and ids (claim ids are unique per document)."""
+    return f"{claim.id}@{claim.document}"
+
+
+def incident_id(keys: Iterable[str]) -> str:
+    """The id of the incident made of these claims: a hash of the smallest claim key."""
+    smallest = min(keys)
+    return "i-" + hashlib.sha1(smallest.encode("utf-8")).hexdigest()[:8]
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What linking needs from one claim, computed once."""
+
+    key: str
+    claim: Claim
+    start: dt.date | None
+    end: dt.date | None
+    window: int
+    lat: float | None
+    lon: float | None
+    radius: float
+    precision: int | None
+    admin1: str | None
+    perps: frozenset[str]
+    targets: frozenset[str]
+
+    @property
+    def located(self) -> bool:
+        return self.lat is not None and self.lon is not None
+
+    @property
+    def dated(self) -> bool:
+        return self.start is not None
+
+    @property
+    def floating(self) -> bool:
+        return not (self.located and self.dated)
+
+    @property
+    def kind(self) -> tuple[str | None, str | None]:
+        return (self.claim.event_type, self.claim.sub_event_type)
+
+
+def facts(claim: Claim) -> Facts:
+    r = rules()
+    loc = claim.location
+    located = loc is not None and loc.lat is not None and loc.lon is not None
+    start = claim.date
+    end = claim.date_end if claim.date_end and start and claim.date_end >= start else start
+    return Facts(
+        key=claim_key(claim),
+        claim=claim,
+        start=start,
+        end=end,
+        window=r.window(claim.date_precision),
+        lat=loc.lat if located else None,
+        lon=loc.lon if located else None,
+        radius=r.radius(loc.precision if loc else None),
+        precision=loc.precision if loc else None,
+        admin1=(loc.admin1 or None) if loc else None,
+        perps=frozenset(r.party(a.name) for a in claim.perpetrators if resolved(a)),
+        targets=frozenset(r.party(a.name) for a in claim.targets if resolved(a)),
+    )
+
+
+# --------------------------------------------------------------------------- pair rules
+
+
+def _gap_days(a: Facts, b: Facts) -> int:
+    """Days between two date intervals (0 when they overlap)."""
+    assert a.start and a.end and b.start and b.end
+    if a.end < b.start:
+        return (b.start - a.end).days
+    if b.end < a.start:
+        return (a.start - b.end).days
+    return 0
+
+
+def _distance_ok(a: Facts, b: Facts, factor: float) -> tuple[bool, float, float]:
+    """(within limit, distance km, limit km) for two located claims.
+
+    When either is placed only to its province (precision 3) and both name their
+    province, the provinces must be the same instead.
+    """
+    limit = max(a.radius, b.radius)
+    d = km_between(a.lat, a.lon, b.lat, b.lon)  # type: ignore[arg-type]
+    if 3 in (a.precision, b.precision) and a.admin1 and b.admin1:
+        return norm(a.admin1) == norm(b.admin1), d, limit
+    return d <= limit * factor, d, limit
+
+
+def _roles_swapped(a: Facts, b: Facts) -> bool:
+    """A target of one is the perpetrator of the other, in a different kind of event."""
+    if a.kind == b.kind:
+        return False
+    return bool(a.targets & b.perps) or bool(b.targets & a.perps)
+
+
+def same_segment(a: Facts, b: Facts) -> bool:
+    return a.claim.document == b.claim.document and a.claim.segment == b.claim.segment
+
+
+def conflict(a: Facts, b: Facts) -> bool:
+    """True when two claims can never be in one incident, however they are linked."""
+    if not types_compatible(*a.kind, *b.kind) or _roles_swapped(a, b):
+        return True
+    spread = rules().spread_factor
+    if a.located and b.located and not _distance_ok(a, b, spread)[0]:
+        return True
+    if a.dated and b.dated:
+        window = max(a.window, b.window)
+        if _gap_days(a, b) > window * spread:
+            return True
+    return False
+
+
+def link_score(a: Facts, b: Facts) -> float | None:
+    """How strongly two claims look like one incident; None when they may not link."""
+    if not types_compatible(*a.kind, *b.kind) or _roles_swapped(a, b):
+        return None
+    segment = same_segment(a, b)
+    shared_perp = bool(a.perps & b.perps)
+    shared_target = bool(a.targets & b.targets)
+    score = 0.0
+    if a.dated and b.dated:
+        window = max(a.window, b.window)
+        gap = _gap_days(a, b)
+        if gap > window:
+            return None
+        score += 2.0 * (1 - gap / (window + 1))
+    elif not (a.claim.document == b.claim.document and (segment or shared_perp)):
+        # Undated: only by segment context, or a shared perpetrator in the same document.
+        return None
+    if a.located and b.located:
+        ok, d, limit = _distance_ok(a, b, 1.0)
+        if not ok:
+            return None
+        score += 3.0 * max(0.0, 1 - d / limit)
+    elif not segment:
+        # Without a place: segment context or a strong actor+date match.
+        strong = (
+            a.dated
+            and b.dated
+            and _gap_days(a, b) <= rules().window("day")
+            and shared_perp
+            and shared_target
+        )
+        if not strong:
+            return None
+    if a.kind == b.kind and a.claim.sub_event_type:
+        score += 1.0
+    if segment:
+        score += 1.0
+    elif a.claim.document == b.claim.document:
+        score += 0.5
+    score += 0.5 * shared_perp + 0.5 * shared_target
+    ka, kb = point(a.claim.killed), point(b.claim.killed)
+    if ka is not None and ka == kb:
+        score += 0.5
+    return round(score, 6)
+
+
+# --------------------------------------------------------------------------- partition
+
+
+def _candidate_pairs(items: list[Facts]) -> Iterable[tuple[int, int]]:
+    """Index pairs worth scoring: same document, or dated claims near in time."""
+    by_doc: dict[str, list[int]] = defaultdict(list)
+    for i, f in enumerate(items):
+        by_doc[f.claim.document].append(i)
+    seen: set[tuple[int, int]] = set()
+    for members in by_doc.values():
+        for x, i in enumerate(members):
+            for j in members[x + 1 :]:
+                seen.add((min(i, j), max(i, j)))
+    dated = sorted((f.start, i) for i, f in enumerate(items) if f.start is not None)
+    starts = [s for s, _ in dated]
+    longest = max(((f.end - f.start).days for f in items if f.start and f.end), default=0)
+    for i, f in enumerate(items):
+        if f.start is None or f.end is None:
+            continue
+        lo = f.start - dt.timedelta(days=f.window + longest)
+        hi = f.end + dt.timedelta(days=f.window)
+        for _, j in dated[bisect.bisect_left(starts, lo) : bisect.bisect_right(starts, hi)]:
+            if j != i:
+                seen.add((min(i, j), max(i, j)))
+    return sorted(seen)
+
+
+def partition(claims: list[Claim]) -> list[list[Claim]]:
+    """Group claims into incidents. Depends only on the set of claims, not their order."""
+    items = sorted((facts(c) for c in claims), key=lambda f: f.key)
+    edges: list[tuple[float, str, str, int, int]] = []
+    for i, j in _candidate_pairs(items):
+        score = link_score(items[i], items[j])
+        if score is not None:
+            edges.append((score, items[i].key, items[j].key, i, j))
+    edges = _drop_ambiguous(items, edges)
+    edges.sort(key=lambda e: (-e[0], e[1], e[2]))
+
+    parent = list(range(len(items)))
+    members: dict[int, list[int]] = {i: [i] for i in range(len(items))}
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for _score, _ka, _kb, i, j in edges:
+        ri, rj = find(i), find(j)
+        if ri == rj:
+            continue
+        if any(conflict(items[x], items[y]) for x in members[ri] for y in members[rj]):
+            continue
+        if ri > rj:
+            ri, rj = rj, ri
+        parent[rj] = ri
+        members[ri].extend(members.pop(rj))
+    groups = [[items[i].claim for i in sorted(m)] for m in members.values()]
+    return sorted(groups, key=lambda g: claim_key(g[0]))
+
+
+def _drop_ambiguous(
+    items: list[Facts], edges: list[tuple[float, str, str, int, int]]
+) -> list[tuple[float, str, str, int, int]]:
+    """A floating claim whose anchored candidates conflict with each other joins none."""
+    anchored_of: dict[int, set[int]] = defaultdict(set)
+    for _s, _a, _b, i, j in edges:
+        if items[i].floating and not items[j].floating:
+            anchored_of[i].add(j)
+        if items[j].floating and not items[i].floating:
+            anchored_of[j].add(i)
+    ambiguous = set()
+    for i, anchors in anchored_of.items():
+        ordered = sorted(anchors)
+        if any(
+            conflict(items[x], items[y]) for n, x in enumerate(ordered) for y in ordered[n + 1 :]
+        ):
+            ambiguous.add(i)
+    return [
+        e
+        for e in edges
+        if not (
+            (e[3] in ambiguous and not items[e[4]].floating)
+            or (e[4] in ambiguous and not items[e[3]].floating)
+        )
+    ]
+
+
+def link_claims(claims: list[Claim]) -> list[Claim]:
+    """Set `claim.incident` on every claim of one run; returns the same list, same order.
+
+    Used by `fogwatch extract`, where claims live in memory only. Every claim gets an
+    incident, a single-claim one when nothing else matches.
+    """
+    for group in partition(claims):
+        iid = incident_id(claim_key(c) for c in group)
+        for claim in group:
+            claim.incident = iid
+    return claims
+
+
+def build_incidents(claims: list[Claim]) -> list[Incident]:
+    """Reconcile each incident of these claims (linking first those not yet linked).
+
+    Truces declared by Agreement claims in the same list flag violent incidents in
+    their area and window.
+    """
+    from fogwatch.incidents.reconcile import reconcile
+    from fogwatch.incidents.truces import truces_from_claims
+
+    if any(c.incident is None for c in claims):
+        link_claims(claims)
+    groups: dict[str, list[Claim]] = defaultdict(list)
+    for claim in claims:
+        groups[claim.incident or ""].append(claim)
+    truces = truces_from_claims(claims)
+    return [reconcile(iid, groups[iid], truces) for iid in sorted(groups)]
+
+
+class IncidentLinker:
+    """Store-backed, incremental linking: a new document's claims join stored incidents.
+
+    Only the neighbourhood of the new claims is read (claims in their date window and
+    bounding box, and the other claims of the incidents those belong to), partitioned
+    again with the same deterministic rule, and written back: changed claims get their
+    new incident id and changed incidents are rebuilt. The database is never
+    re-clustered as a whole.
+    """
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def link_document(self, claims: list[Claim]) -> list[str]:
+        """Link claims already saved with `Store.save_document`; returns changed incident ids.
+
+        The claims' `incident` fields are updated in place as well. Raises ValueError
+        when a claim is not in the store, rather than counting a claim nobody can read.
+        """
+        from fogwatch.store.incidents import relink
+
+        return relink(self.store, claims)

@@ -1,0 +1,355 @@
+"""Store functions of the incidents stage: neighbourhood reads, link writes, incident queries.
+
+Linking is incremental: `relink` reads only the claims that could share an incident with
+a new document's claims (by the indexed claims columns date, lat and lon), plus the
+other claims of the incidents those belong to, partitions them with the linker's
+deterministic rule, and writes back what changed, in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+
+from sqlalchemy import and_, func, or_, select, text
+from sqlalchemy.orm import Session
+
+import fogwatch.store.schema_incidents  # noqa: F401  (registers the reference tables)
+from fogwatch.incidents.linker import claim_key, incident_id, partition
+from fogwatch.incidents.reconcile import reconcile
+from fogwatch.incidents.rules import rules
+from fogwatch.incidents.truces import Truce, inside, truces_from_claims
+from fogwatch.model import Claim, Incident
+from fogwatch.store.db import Store
+from fogwatch.store.schema import ClaimRow, IncidentRow, SegmentRow
+
+# Other stored claims are looked up this many days beyond a new claim's own window: the
+# widest window a stored claim can bring (month precision). Year-precision claims
+# further away are not found (see docs/incidents.md, "limits").
+NEIGHBOUR_DAYS = 31
+
+
+def _claims_from_rows(session: Session, rows: Iterable[ClaimRow]) -> list[Claim]:
+    """Claims from rows, with their current incident and syndication group.
+
+    A segment's syndication group can be set after its claims were written (when a copy
+    arrives later), so the segment's value wins over the claim row's.
+    """
+    rows = list(rows)
+    keys = {(r.document_id, r.segment_idx) for r in rows}
+    groups: dict[tuple[str, int], str | None] = {}
+    if keys:
+        docs = {d for d, _ in keys}
+        for seg in session.execute(
+            select(SegmentRow.document_id, SegmentRow.idx, SegmentRow.syndication_group).where(
+                SegmentRow.document_id.in_(docs)
+            )
+        ):
+            groups[(seg[0], seg[1])] = seg[2]
+    out = []
+    for row in rows:
+        claim = Claim.model_validate(row.record)
+        claim.incident = row.incident_id
+        claim.syndication_group = groups.get((row.document_id, row.segment_idx)) or (
+            row.syndication_group
+        )
+        out.append(claim)
+    return out
+
+
+def _neighbour_rows(session: Session, claims: list[Claim]) -> list[ClaimRow]:
+    """Stored claims that could link with `claims`: in their date window and bounding box."""
+    r = rules()
+    dated = [c for c in claims if c.date]
+    if not dated:
+        return []
+    window = max(r.window(c.date_precision) for c in dated) + NEIGHBOUR_DAYS
+    lo = min(c.date for c in dated) - dt.timedelta(days=window)  # type: ignore[type-var]
+    hi = max((c.date_end or c.date) for c in dated) + dt.timedelta(days=window)  # type: ignore[type-var,operator]
+    query = select(ClaimRow).where(ClaimRow.date >= lo, ClaimRow.date <= hi)
+    located = [c.location for c in claims if c.location and c.location.lat is not None]
+    all_located = len(located) == len(claims)
+    if located and all_located:
+        reach = max(r.distance_km.values()) * r.spread_factor
+        boxes = []
+        for loc in located:
+            dlat = reach / 111.0
+            dlon = reach / (111.0 * max(0.1, math.cos(math.radians(loc.lat or 0))))
+            boxes.append(
+                and_(
+                    ClaimRow.lat.between(loc.lat - dlat, loc.lat + dlat),  # type: ignore[operator]
+                    ClaimRow.lon.between(loc.lon - dlon, loc.lon + dlon),  # type: ignore[operator]
+                )
+            )
+        query = query.where(or_(ClaimRow.lat.is_(None), *boxes))
+    return list(session.execute(query).scalars())
+
+
+def neighbourhood(session: Session, claims: list[Claim]) -> list[Claim]:
+    """The new claims, stored claims near them, and the rest of those claims' incidents."""
+    ids = {c.id for c in claims}
+    stored = {
+        r.id: r for r in session.execute(select(ClaimRow).where(ClaimRow.id.in_(ids))).scalars()
+    }
+    rows = dict(stored)
+    for row in _neighbour_rows(session, claims):
+        rows.setdefault(row.id, row)
+    touched = {r.incident_id for r in rows.values() if r.incident_id}
+    if touched:
+        for row in session.execute(
+            select(ClaimRow).where(ClaimRow.incident_id.in_(touched))
+        ).scalars():
+            rows.setdefault(row.id, row)
+    missing = sorted(c.id for c in claims if c.id not in stored)
+    if missing:
+        raise ValueError(
+            f"{len(missing)} claim(s) are not stored (save the document first): "
+            + ", ".join(missing[:5])
+        )
+    return _claims_from_rows(session, rows.values())
+
+
+def truces_near(session: Session, start: dt.date, end: dt.date) -> list[Truce]:
+    """Truces declared by stored claims that may cover days in [start, end]."""
+    longest = rules().truce_default_days + NEIGHBOUR_DAYS
+    rows = session.execute(
+        select(ClaimRow).where(
+            ClaimRow.event_type == "Strategic developments",
+            ClaimRow.date >= start - dt.timedelta(days=longest),
+            ClaimRow.date <= end,
+        )
+    ).scalars()
+    return truces_from_claims(_claims_from_rows(session, rows))
+
+
+def _incident_row(incident: Incident) -> IncidentRow:
+    loc = incident.location
+    return IncidentRow(
+        id=incident.id,
+        event_type=incident.event_type,
+        sub_event_type=incident.sub_event_type,
+        date=incident.date,
+        date_end=incident.date_end,
+        lat=loc.lat if loc else None,
+        lon=loc.lon if loc else None,
+        grade=incident.grade,
+        killed_acled=incident.killed.acled,
+        killed_best=incident.killed.best,
+        record=incident.model_dump(mode="json"),
+    )
+
+
+def _truces_for(session: Session, claims: list[Claim]) -> list[Truce]:
+    days = [c.date for c in claims if c.date]
+    if not days:
+        return []
+    return truces_near(session, min(days), max(days)) + truces_from_claims(claims)
+
+
+# Key of the PostgreSQL advisory lock that serialises linking (any constant will do).
+LINK_LOCK = 0x1F0C_11A7
+
+
+def _serialise(session: Session) -> None:
+    """Let one linking transaction run at a time, so none reads a stale neighbourhood.
+
+    Two documents about one incident linked at once would each miss the other's claims
+    and make two incidents. PostgreSQL: a transaction-scoped advisory lock. SQLite: a
+    write that changes nothing takes the database's write lock before any read.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LINK_LOCK})
+    else:
+        session.execute(text("UPDATE incidents SET id = id WHERE 1 = 0"))
+
+
+def relink(store: Store, claims: list[Claim]) -> list[str]:
+    """Link stored claims into incidents incrementally; returns the changed incident ids."""
+    with store.sessions.begin() as s:
+        _serialise(s)
+        pool = neighbourhood(s, claims)
+        old_of = {c.id: c.incident for c in pool}
+        groups = partition(pool)
+        truces = _truces_for(s, pool)
+        old_ids = {i for i in old_of.values() if i}
+        stored_members = {
+            row.id: set(row.record.get("claim_ids") or [])
+            for row in s.execute(select(IncidentRow).where(IncidentRow.id.in_(old_ids))).scalars()
+        }
+        changed: list[str] = []
+        moves: dict[str, str] = {}
+        new_ids = set()
+        for group in groups:
+            iid = incident_id(claim_key(c) for c in group)
+            new_ids.add(iid)
+            members = {c.id for c in group}
+            moved = {c.id for c in group if old_of.get(c.id) != iid}
+            if moved or stored_members.get(iid) != members:
+                for c in group:
+                    c.incident = iid
+                s.merge(_incident_row(reconcile(iid, group, truces)))
+                changed.append(iid)
+                moves.update({cid: iid for cid in moved})
+        s.flush()
+        for row in s.execute(select(ClaimRow).where(ClaimRow.id.in_(list(moves)))).scalars():
+            row.incident_id = moves[row.id]
+            row.record = {**row.record, "incident": moves[row.id]}
+        s.flush()
+        gone = old_ids - new_ids
+        for iid in gone:
+            row = s.get(IncidentRow, iid)
+            if row is not None:
+                s.delete(row)
+        new_truces = truces_from_claims(claims)
+        if new_truces:
+            changed += _reflag(s, new_truces, exclude=set(changed))
+        by_id = {c.id: moves.get(c.id, old_of.get(c.id)) for c in pool}
+        for claim in claims:
+            claim.incident = by_id.get(claim.id, claim.incident)
+        return sorted(set(changed) | gone)
+
+
+def _reflag(session: Session, truces: list[Truce], exclude: set[str]) -> list[str]:
+    """Rebuild stored incidents a newly declared truce covers, so they gain the flag."""
+    changed = []
+    for truce in truces:
+        rows = session.execute(
+            select(IncidentRow).where(
+                IncidentRow.date >= truce.start.date(), IncidentRow.date <= truce.end.date()
+            )
+        ).scalars()
+        for row in list(rows):
+            if row.id in exclude:
+                continue
+            incident = Incident.model_validate(row.record)
+            if not inside(truce, incident.location, incident.date):
+                continue
+            members = _claims_from_rows(
+                session,
+                session.execute(select(ClaimRow).where(ClaimRow.incident_id == row.id)).scalars(),
+            )
+            rebuilt = reconcile(row.id, members, _truces_for(session, members) + truces)
+            session.merge(_incident_row(rebuilt))
+            changed.append(row.id)
+    return changed
+
+
+def link_all(store: Store) -> list[str]:
+    """Link every stored claim that has no incident yet, one document at a time."""
+    with store.session() as s:
+        docs = list(
+            s.execute(
+                select(ClaimRow.document_id)
+                .where(ClaimRow.incident_id.is_(None))
+                .distinct()
+                .order_by(ClaimRow.document_id)
+            ).scalars()
+        )
+    changed: set[str] = set()
+    for doc in docs:
+        with store.session() as s:
+            claims = _claims_from_rows(
+                s, s.execute(select(ClaimRow).where(ClaimRow.document_id == doc)).scalars()
+            )
+        changed |= set(relink(store, claims))
+    return sorted(changed)
+
+
+# --------------------------------------------------------------------------- queries
+
+
+def list_incidents(
+    store: Store,
+    bbox: tuple[float, float, float, float] | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    event_type: str | None = None,
+    actor: str | None = None,
+    contested: bool = False,
+    limit: int | None = None,
+) -> list[dict]:
+    """Incident records matching the filters, newest first.
+
+    `event_type` matches the type or sub-type (case-insensitive); `actor` matches a
+    perpetrator, a claimant or a denier as a case-insensitive substring; `contested`
+    keeps incidents whose claims contradict each other (grade contested or a
+    casualties_disagree, perpetrator_disputed or denied flag).
+    """
+    query = select(IncidentRow)
+    if bbox:
+        min_lon, min_lat, max_lon, max_lat = bbox
+        query = query.where(
+            IncidentRow.lon.between(min_lon, max_lon), IncidentRow.lat.between(min_lat, max_lat)
+        )
+    if since:
+        query = query.where(IncidentRow.date >= since)
+    if until:
+        query = query.where(IncidentRow.date <= until)
+    if event_type:
+        t = event_type.lower()
+        query = query.where(
+            or_(
+                func.lower(IncidentRow.event_type) == t, func.lower(IncidentRow.sub_event_type) == t
+            )
+        )
+    query = query.order_by(IncidentRow.date.desc(), IncidentRow.id)
+    with store.session() as s:
+        records = [row.record for row in s.execute(query).scalars()]
+    if actor:
+        needle = actor.lower()
+        records = [
+            r
+            for r in records
+            if any(
+                needle in name.lower()
+                for p in r.get("perpetrators") or []
+                for name in [p["name"], *p.get("claimants", []), *p.get("denied_by", [])]
+            )
+        ]
+    if contested:
+        disputes = {"casualties_disagree", "perpetrator_disputed", "denied"}
+        records = [
+            r for r in records if r.get("grade") == "contested" or disputes & set(r.get("flags"))
+        ]
+    return records[:limit] if limit else records
+
+
+def incident_detail(store: Store, key: str) -> dict | None:
+    """One incident (by id or id prefix) with its claims, ordered by outlet and document."""
+    with store.session() as s:
+        row = s.get(IncidentRow, key)
+        if row is None:
+            row = (
+                s.execute(
+                    select(IncidentRow)
+                    .where(IncidentRow.id.startswith(key))
+                    .order_by(IncidentRow.id)
+                )
+                .scalars()
+                .first()
+            )
+        if row is None:
+            return None
+        claims = _claims_from_rows(
+            s, s.execute(select(ClaimRow).where(ClaimRow.incident_id == row.id)).scalars()
+        )
+    detail = dict(row.record)
+    detail["claim_records"] = [
+        c.model_dump(mode="json")
+        for c in sorted(claims, key=lambda c: (c.outlet or "", c.document, c.id))
+    ]
+    return detail
+
+
+def linked_claims(store: Store) -> list[Claim]:
+    """Every stored claim that belongs to an incident (for source profiles)."""
+    with store.session() as s:
+        return _claims_from_rows(
+            s, s.execute(select(ClaimRow).where(ClaimRow.incident_id.is_not(None))).scalars()
+        )
+
+
+def all_incidents(store: Store) -> list[Incident]:
+    with store.session() as s:
+        return [Incident.model_validate(r) for r in s.execute(select(IncidentRow.record)).scalars()]
