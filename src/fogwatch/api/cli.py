@@ -145,7 +145,14 @@ def token() -> None:
 @click.option("--name", default="default", show_default=True, help="What the token is for.")
 @click.pass_obj
 def token_create(ctx: Any, name: str) -> None:
-    """Make a token and print it once; only its SHA-256 hash is stored."""
+    """Make a token and print it once; only its SHA-256 hash is stored.
+
+    \b
+    Example:
+      TOKEN=$(fogwatch token create --name newsroom-bot)
+      curl -H "Authorization: Bearer $TOKEN" -F file=@report.html \\
+           http://127.0.0.1:8000/api/ingest/file
+    """
     from fogwatch.store.tokens import create_token
 
     secret, info = create_token(ctx.store, name)
@@ -156,7 +163,12 @@ def token_create(ctx: Any, name: str) -> None:
 @token.command("list")
 @click.pass_obj
 def token_list(ctx: Any) -> None:
-    """Show tokens (ids and names, never the tokens)."""
+    """Show tokens (ids and names, never the tokens).
+
+    \b
+    Example:
+      fogwatch token list
+    """
     from fogwatch.store.tokens import list_tokens
 
     for info in list_tokens(ctx.store):
@@ -169,7 +181,12 @@ def token_list(ctx: Any) -> None:
 @click.argument("token_id")
 @click.pass_obj
 def token_revoke(ctx: Any, token_id: str) -> None:
-    """Revoke a token by the id `token list` shows."""
+    """Revoke a token by the id `token list` shows.
+
+    \b
+    Example:
+      fogwatch token revoke 940b9bc4
+    """
     from fogwatch.store.tokens import revoke_token
 
     if not revoke_token(ctx.store, token_id):
