@@ -1,0 +1,351 @@
+"""`Extractor`: documents in, claims out. The public face of the nlp stage.
+
+The spaCy pipeline (see `pipeline.py`) reads one story at a time and leaves claim
+drafts on the doc; this class supplies what a doc cannot know by itself: which
+document and segment it belongs to, the outlet, the publication date the dates are
+read against, the gazetteer the places are resolved in, character offsets into the
+whole document, and deterministic claim ids.
+
+Bad input is expected, not exceptional: a non-English document yields no claims and
+a note (in `Extractor.notes[document.name]`), a huge segment is cut into chunks of at
+most `MAX_CHARS` at paragraph or sentence boundaries so memory stays bounded, and a
+text with no conflict content yields nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from typing import Any
+
+from fogwatch.model import (
+    ActorRef,
+    Claim,
+    Claimant,
+    Count,
+    Document,
+    Evidence,
+    Location,
+    PlaceMention,
+    Segment,
+    Victims,
+)
+from fogwatch.nlp.dates import resolve as resolve_date
+from fogwatch.nlp.pipeline import build_nlp
+from fogwatch.nlp.places import default_resolver, ents_by_sentence, mentions_in
+
+log = logging.getLogger(__name__)
+
+MAX_CHARS = 100_000
+_SHARE_EN_MIN = 0.05
+_MIN_WORDS_TO_JUDGE = 12
+_EN_WORDS = frozenset(
+    [
+        "the",
+        "of",
+        "and",
+        "to",
+        "in",
+        "a",
+        "is",
+        "was",
+        "that",
+        "for",
+        "on",
+        "with",
+        "as",
+        "by",
+        "at",
+        "from",
+        "it",
+        "he",
+        "they",
+        "said",
+        "were",
+        "are",
+        "has",
+        "have",
+        "been",
+        "killed",
+    ]
+)
+_SEGMENT_KINDS_SHARED_STORY = {"update", "original", "lead", "body"}
+
+
+def _segments(document: Document) -> list[Segment]:
+    if document.segments:
+        return list(document.segments)
+    try:
+        from fogwatch.ingest.segment import segment_document
+
+        segs = segment_document(document.text, outlet=document.outlet)
+        if segs:
+            return segs
+    except Exception as exc:  # segmentation is another stage; fall back to one story
+        log.warning("segment_document failed (%s); using one segment", exc)
+    return [Segment(index=0, start=0, end=len(document.text), kind="body")]
+
+
+def is_english(document: Document) -> bool:
+    """Use the document's language when ingest set it, else a cheap guess."""
+    if document.language:
+        return document.language.lower().split("-")[0] == "en"
+    sample = document.text[:5000]
+    if len(re.findall(r"[^\W\d_]+", sample)) < _MIN_WORDS_TO_JUDGE:
+        return True  # too short to tell; a headline in English is the common case
+    try:
+        from fogwatch.ingest.language import guess_language
+
+        lang = guess_language(sample)
+        if lang is not None:
+            return lang == "en"
+    except Exception:  # pragma: no cover - ingest module optional here
+        pass
+    words = re.findall(r"[^\W\d_]+", sample.lower())
+    if len(words) < 3:
+        return True
+    return sum(w in _EN_WORDS for w in words) / len(words) >= _SHARE_EN_MIN
+
+
+def chunks(text: str, limit: int = MAX_CHARS) -> list[tuple[int, int]]:
+    """Cut a long text at paragraph (else sentence, else word) boundaries, each <= limit."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    n = len(text)
+    while n - start > limit:
+        window = text[start : start + limit]
+        cut = window.rfind("\n\n")
+        if cut < limit // 4:
+            cut = max(window.rfind(". "), window.rfind("\n"))
+        if cut < limit // 4:
+            cut = window.rfind(" ")
+        if cut <= 0:
+            cut = limit
+        else:
+            cut += 1
+        out.append((start, start + cut))
+        start += cut
+    out.append((start, n))
+    return out
+
+
+def short_id(document: Document) -> str:
+    """A short stable id for claim ids: the file-name prefix, else the id's head."""
+    m = re.match(r"^(\d{3,})_", document.name or "")
+    if m:
+        return m.group(1)
+    base = document.id or hashlib.sha1(document.text.encode("utf-8")).hexdigest()
+    return re.sub(r"[^A-Za-z0-9]", "", base)[:8] or "doc"
+
+
+class Extractor:
+    """Load the pipeline once; turn documents into claims."""
+
+    def __init__(self, model: str | None = None, n_process: int = 1, batch_size: int = 64):
+        self.nlp = build_nlp(model)
+        self.n_process = n_process
+        self.batch_size = batch_size
+        self.resolver = default_resolver()
+        self.notes: dict[str, list[str]] = {}
+
+    # ------------------------------------------------------------------ public
+    def extract(self, document: Document) -> list[Claim]:
+        for _doc, claims in self.extract_many([document]):
+            return claims
+        return []
+
+    def extract_many(self, documents: Iterable[Document]) -> Iterator[tuple[Document, list[Claim]]]:
+        it = iter(documents)
+        while True:
+            batch = list(islice(it, max(1, self.batch_size)))
+            if not batch:
+                return
+            yield from self._run_batch(batch)
+
+    # ------------------------------------------------------------------ internals
+    def _run_batch(self, batch: list[Document]) -> Iterator[tuple[Document, list[Claim]]]:
+        units: list[tuple[str, tuple[int, int, int]]] = []
+        segs_of: dict[int, list[Segment]] = {}
+        for di, document in enumerate(batch):
+            if not document.text or not document.text.strip():
+                segs_of[di] = []
+                continue
+            if not is_english(document):
+                note = "not English: no claims extracted"
+                self.notes.setdefault(document.name, []).append(note)
+                log.info("%s: %s", document.name, note)
+                segs_of[di] = []
+                continue
+            segs = _segments(document)
+            segs_of[di] = segs
+            for si, seg in enumerate(segs):
+                text = document.text[seg.start : seg.end]
+                for a, b in chunks(text):
+                    if text[a:b].strip():
+                        units.append((text[a:b], (di, si, seg.start + a)))
+        drafts: dict[int, list[tuple[int, int, dict[str, Any]]]] = {}
+        seg_places: dict[tuple[int, int], list[PlaceMention]] = {}
+        docs = self.nlp.pipe(
+            units, as_tuples=True, batch_size=self.batch_size, n_process=self.n_process
+        )
+        for spdoc, (di, si, offset) in docs:
+            for d in spdoc._.fw_drafts or []:
+                drafts.setdefault(di, []).append((si, offset, d))
+            if (di, si) not in seg_places:
+                ents_of = ents_by_sentence(spdoc)
+                for sent in spdoc.sents:
+                    ms = [
+                        m
+                        for m in mentions_in(spdoc, sent, ents_of.get(sent.start, []))
+                        if m.role != "other"
+                    ]
+                    if ms:
+                        seg_places[(di, si)] = [
+                            m.model_copy(update={"start": m.start + offset, "end": m.end + offset})
+                            for m in ms
+                        ]
+                        break
+        for di, document in enumerate(batch):
+            claims = self._claims(document, segs_of.get(di, []), drafts.get(di, []), seg_places, di)
+            yield document, claims
+
+    def _claims(
+        self,
+        document: Document,
+        segs: list[Segment],
+        drafts: list[tuple[int, int, dict[str, Any]]],
+        seg_places: dict[tuple[int, int], list[PlaceMention]],
+        di: int,
+    ) -> list[Claim]:
+        out: list[Claim] = []
+        sid = short_id(document)
+        for n, (si, offset, d) in enumerate(drafts, 1):
+            seg = segs[si]
+            start, end = d["start"] + offset, d["end"] + offset
+            places = [
+                PlaceMention(**{**m, "start": m["start"] + offset, "end": m["end"] + offset})
+                for m in d["places"]
+            ]
+            place_source = d["place_source"]
+            if (
+                not places
+                and seg.kind in _SEGMENT_KINDS_SHARED_STORY
+                and (place_source != "country")
+            ):
+                # a live-page update with no place continues the story around it
+                for nb in (si - 1, si + 1):
+                    if 0 <= nb < len(segs) and segs[nb].kind in _SEGMENT_KINDS_SHARED_STORY:
+                        near = seg_places.get((di, nb))
+                        if near:
+                            places, place_source = list(near), "page"
+                            break
+            seg_text = document.text[seg.start : seg.end]
+            location = self._locate(places, seg_text, seg_places.get((di, si), []))
+            alts = [
+                [
+                    PlaceMention(**{**m, "start": m["start"] + offset, "end": m["end"] + offset})
+                    for m in alt
+                ]
+                for alt in d.get("place_alts", [])
+            ]
+            for alt in alts:
+                if location is not None:
+                    break
+                location = self._locate(alt, seg_text, seg_places.get((di, si), []))
+                if location is not None:
+                    places, place_source = alt, "story"
+            if (
+                location is None
+                and place_source not in ("page", "country")
+                and seg.kind in (_SEGMENT_KINDS_SHARED_STORY)
+            ):
+                for nb in (si - 1, si + 1):
+                    near = seg_places.get((di, nb))
+                    if (
+                        0 <= nb < len(segs)
+                        and segs[nb].kind in _SEGMENT_KINDS_SHARED_STORY
+                        and near
+                    ):
+                        location = self._locate(near, seg_text, [])
+                        if location is not None:
+                            places, place_source = list(near), "page"
+                            break
+            date, date_end, precision, dated_from = self._date(document, seg, d)
+            claimant = Claimant(**d["claimant"]) if d["claimant"] else None
+            outlet = seg.source or document.outlet
+            if claimant is None and outlet:
+                claimant = Claimant(name=outlet, text=outlet, kind="outlet")
+            conf = d["confidence"]
+            if dated_from == "publication":
+                conf -= 0.05
+            if place_source == "page":
+                conf -= 0.05
+            out.append(
+                Claim(
+                    id=f"c-{sid}-{n:04d}",
+                    document=document.name,
+                    segment=seg.index,
+                    incident=None,
+                    event_type=d["event_type"],
+                    sub_event_type=d["sub_event_type"],
+                    date=date,
+                    date_end=date_end,
+                    date_precision=precision,
+                    location=location,
+                    perpetrators=[ActorRef(**p) for p in d["perpetrators"]],
+                    targets=[ActorRef(**t) for t in d["targets"]],
+                    killed=Count(**d["killed"]) if d["killed"] else None,
+                    injured=Count(**d["injured"]) if d["injured"] else None,
+                    victims=Victims(**d["victims"]),
+                    claimant=claimant,
+                    outlet=outlet,
+                    stance=d["stance"],
+                    evidence=Evidence(text=document.text[start:end], start=start, end=end),
+                    confidence=round(min(0.95, max(0.05, conf)), 2),
+                    syndication_group=seg.syndication_group or document.syndication_group,
+                    place_mentions=places,
+                )
+            )
+        return out
+
+    def _locate(
+        self, places: list[PlaceMention], context: str, segment_places: list[PlaceMention]
+    ) -> Location | None:
+        if not places:
+            return None
+        try:
+            return self.resolver.resolve(
+                places, country="SY", context_text=context, segment_places=segment_places
+            )
+        except TypeError:  # an older resolver signature
+            return self.resolver.resolve(places)
+        except Exception as exc:  # pragma: no cover - resolver is another stage
+            log.warning("place resolution failed: %s", exc)
+            return None
+
+    def _date(
+        self, document: Document, seg: Segment, d: dict[str, Any]
+    ) -> tuple[dt.date | None, dt.date | None, str | None, str]:
+        base = document.published
+        if base is None:
+            return None, None, None, "none"
+        if seg.time:
+            # a dateline that names its day ("Aleppo (May 4)") is the story's own date
+            own = resolve_date(seg.time, base)
+            if own is not None and own.precision == "day" and own.date_end is None:
+                base = own.date
+        for text in d["dates"]:
+            r = resolve_date(text, base)
+            if r is not None:
+                return r.date, r.date_end, r.precision, "sentence"
+        for text in d["date_ctx"]:
+            r = resolve_date(text, base)
+            if r is not None and r.date_end is None:
+                return r.date, None, r.precision, "story"
+        # nothing said: the story's own date, i.e. the publication date; the event is
+        # at most days before it, so the precision is a week
+        return base, None, "week", "publication"

@@ -1,0 +1,73 @@
+"""Match lexicon phrases against spaCy tokens by lemma or lower-cased text.
+
+The lexicons list words as people write them ("air strike", "lost their lives");
+matching each word against a token's lemma *or* its lower-cased form lets one entry
+cover inflections without a hand-made list of forms, and keeps the YAML readable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Generic, TypeVar
+
+from spacy.tokens import Doc, Span, Token
+
+T = TypeVar("T")
+
+
+def token_keys(token: Token) -> tuple[str, str]:
+    """The two forms a lexicon word may match: lemma and lower-cased text."""
+    return token.lemma_.lower(), token.lower_
+
+
+def word_matches(token: Token, word: str) -> bool:
+    return word in token_keys(token)
+
+
+class PhraseTable(Generic[T]):
+    """A set of word sequences, each with a payload, matched longest-first."""
+
+    def __init__(self, entries: Iterable[tuple[Sequence[str], T]]):
+        self._by_first: dict[str, list[tuple[tuple[str, ...], T]]] = {}
+        for words, payload in entries:
+            words = tuple(words)
+            if not words:
+                continue
+            self._by_first.setdefault(words[0], []).append((words, payload))
+        for lst in self._by_first.values():
+            lst.sort(key=lambda e: -len(e[0]))
+
+    def match_at(self, tokens: Doc | Span, i: int) -> list[tuple[int, T]]:
+        """All (length, payload) of phrases starting at token index i (relative)."""
+        tok = tokens[i]
+        out: list[tuple[int, T]] = []
+        seen: set[str] = set()
+        for key in token_keys(tok):
+            if key in seen:
+                continue
+            seen.add(key)
+            for words, payload in self._by_first.get(key, []):
+                n = len(words)
+                if i + n > len(tokens):
+                    continue
+                if all(word_matches(tokens[i + k], words[k]) for k in range(1, n)):
+                    out.append((n, payload))
+        out.sort(key=lambda e: -e[0])
+        return out
+
+    def find(self, tokens: Doc | Span) -> list[tuple[int, int, T]]:
+        """Non-overlapping longest matches, left to right: (start, end, payload)."""
+        out: list[tuple[int, int, T]] = []
+        i = 0
+        while i < len(tokens):
+            hits = self.match_at(tokens, i)
+            if hits:
+                n, payload = hits[0]
+                out.append((i, i + n, payload))
+                i += n
+            else:
+                i += 1
+        return out
+
+    def contains(self, tokens: Doc | Span) -> bool:
+        return bool(self.find(tokens))

