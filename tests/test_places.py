@@ -431,3 +431,19 @@ def test_place_names_for_entity_ruler(resolver: PlaceResolver) -> None:
         assert word not in as_set
     assert all(n[0].isupper() and len(n) > 3 for n in names)
     assert names == sorted(names)
+
+
+def test_a_far_foreign_lookalike_loses_to_the_place_named_beside_it():
+    """'al-Joura' has no entry; a town of a similar name in India must not beat the
+    Deir ez-Zor named in the same sentence (places in one story lie near each other)."""
+    from fogwatch.model import PlaceMention
+    from fogwatch.places.resolver import PlaceResolver
+
+    text = "Mortar rounds hit the al-Joura district of Deir ez-Zor city on Tuesday."
+    mentions = [
+        PlaceMention(text="al-Joura", start=23, end=31, role="in"),
+        PlaceMention(text="Deir ez-Zor", start=44, end=55, role="in"),
+    ]
+    loc = PlaceResolver.default().resolve(mentions, country="SY", context_text=text)
+    assert loc is not None and loc.country == "SY"
+    assert abs(loc.lat - 35.33) < 0.3 and abs(loc.lon - 40.14) < 0.3

@@ -186,6 +186,27 @@ def _context_bonus(place: Place, anchors: tuple[_Anchor, ...]) -> float:
     return bonus
 
 
+#: Places named in one story lie near each other: a candidate farther than this from
+#: every populated place named with it, in another country than all of them, is doubted.
+INCOHERENT_KM = 1000.0
+_INCOHERENT_PENALTY = 0.30
+
+
+def _incoherence(place: Place, anchors: tuple[_Anchor, ...]) -> float:
+    """The penalty for a candidate far from all context places ("al-Joura" read as a
+    town in India in a story about Deir ez-Zor); 0 when any anchor is near or shares
+    its country, or when there is no anchor to judge by."""
+    located = [a for a in anchors if a.populated or a.country]
+    if not located:
+        return 0.0
+    for a in located:
+        if a.country and a.country == place.country:
+            return 0.0
+        if haversine_km(a.lat, a.lon, place.lat, place.lon) <= INCOHERENT_KM:
+            return 0.0
+    return _INCOHERENT_PENALTY
+
+
 class PlaceResolver:
     """Candidates for names and event locations for claims, over one gazetteer."""
 
@@ -326,13 +347,23 @@ class PlaceResolver:
         anchors = self._anchors(context, country)
         if not anchors:
             return base
-        # Context adds at most _MAX_CONTEXT_BONUS, so only candidates that close can move.
+        # Context adds at most _MAX_CONTEXT_BONUS, so only candidates that close can move;
+        # a candidate far from every place named with it loses _INCOHERENT_PENALTY.
         floor = base[0].score - _MAX_CONTEXT_BONUS
         out = [
             Candidate(
-                c.place, min(1.0, c.score + _context_bonus(c.place, anchors)), c.match, c.matched
+                c.place,
+                max(
+                    0.0,
+                    min(
+                        1.0,
+                        c.score + _context_bonus(c.place, anchors) - _incoherence(c.place, anchors),
+                    ),
+                ),
+                c.match,
+                c.matched,
             )
-            if c.score >= floor
+            if c.score >= floor or _incoherence(c.place, anchors)
             else c
             for c in base
         ]
