@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import REPO
-
 from fogwatch.cli_docs import render
+
+from conftest import REPO
 
 
 def test_cli_reference_is_current():

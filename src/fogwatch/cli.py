@@ -219,8 +219,22 @@ def main(ctx: click.Context, db: str | None, quiet: bool) -> None:
     show_default=True,
     help="How to print the run summary.",
 )
+@click.option(
+    "--dask",
+    "dask_address",
+    metavar="ADDRESS",
+    help="Extract on Dask workers: tcp://scheduler:8786, or 'local' for a LocalCluster "
+    "(needs a PostgreSQL --db for remote workers; see docs/scale.md).",
+)
 @pass_ctx
-def ingest(ctx: Context, inputs: tuple[str, ...], no_extract: bool, fmt: str, **kw) -> None:
+def ingest(
+    ctx: Context,
+    inputs: tuple[str, ...],
+    no_extract: bool,
+    fmt: str,
+    dask_address: str | None = None,
+    **kw,
+) -> None:
     """Read files, directories, feeds, URLs or stdin (-), extract claims and store them.
 
     \b
@@ -242,6 +256,26 @@ def ingest(ctx: Context, inputs: tuple[str, ...], no_extract: bool, fmt: str, **
       cat report.txt | fogwatch ingest --published 2016-09-18 --outlet RT -
     """
     from fogwatch.pipeline import ingest as run_ingest
+
+    if dask_address:
+        from fogwatch.scale.cluster import ingest_on_dask
+
+        try:
+            report = ingest_on_dask(
+                inputs, read_options(kw), ctx.db_url, dask_address, extract=not no_extract
+            )
+        except ValueError as exc:
+            raise click.UsageError(str(exc)) from exc
+        for error in report.errors:
+            report_error(error.source, error.reason)
+        if fmt == "json":
+            emit_json(report.as_dict())
+        elif not ctx.quiet:
+            err.print(
+                f"{report.stored} stored, {report.skipped} already there, "
+                f"{len(report.errors)} failed, {report.claims} claims -> {ctx.store.url}"
+            )
+        sys.exit(1 if report.errors else 0)
 
     extractor = None if no_extract else shared_extractor()
     store = ctx.store
@@ -469,8 +503,10 @@ def _register_stage_commands() -> None:
     from fogwatch.api.cli import export, serve, token
     from fogwatch.incidents.cli import COMMANDS as incident_commands
     from fogwatch.places.cli import gazetteer, geocode
+    from fogwatch.store.cli import COMMANDS as store_commands
 
-    for command in (gazetteer, geocode, *incident_commands, serve, token, export):
+    for command in (gazetteer, geocode, *incident_commands, serve, token, export,
+                    *store_commands):
         main.add_command(command)
 
 

@@ -118,6 +118,65 @@ class RejectNul:
         await self.app(scope, receive, send)
 
 
+class _TooLarge(Exception):
+    pass
+
+
+class LimitBody:
+    """Answers 413 to a request body over `max_bytes`, before anything reads it all.
+
+    FastAPI reads a JSON body, and spools a multipart one to disk, before it checks
+    the bearer token, so without this anyone could make the server hold or store any
+    amount of data. The declared Content-Length is checked first; a chunked body is
+    counted as it arrives and cut off at the cap.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int):
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        too_large = JSONResponse(
+            {"detail": f"request body larger than {self.max_bytes // (1024 * 1024)} MB"}, 413
+        )
+        for key, value in scope.get("headers") or []:
+            if key == b"content-length" and value.isdigit() and int(value) > self.max_bytes:
+                await too_large(scope, receive, send)
+                return
+        received = 0
+        started = responded = False
+
+        async def limited_receive() -> Message:
+            nonlocal received, responded
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    if not started:
+                        # Answer now: FastAPI turns errors while reading a body into a
+                        # 400, which `tracking_send` then drops.
+                        await too_large(scope, receive, send)
+                        responded = True
+                    raise _TooLarge
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if responded:
+                return
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except _TooLarge:
+            if not responded:
+                raise
+
+
 def _openapi(app: FastAPI) -> dict[str, Any]:
     """FastAPI's schema plus the GeoJSON bodies the two list endpoints can also send."""
     if app.openapi_schema:
@@ -163,6 +222,8 @@ def create_app(
     app.state.tile_attribution = tile_attribution
     app.state.extractor = ingest.ExtractorHolder(extractor_factory)
     app.add_middleware(RejectNul)
+    # The largest upload plus room for the multipart headers and form fields.
+    app.add_middleware(LimitBody, max_bytes=ingest.MAX_UPLOAD_BYTES + 1024 * 1024)
     app.add_middleware(SecurityHeaders, csp=content_security_policy(tile_url))
 
     @app.exception_handler(BadQuery)

@@ -21,8 +21,10 @@ import fnmatch
 import hashlib
 import io
 import json
+import math
 import os
 import re
+import stat
 import sys
 import time
 import unicodedata
@@ -83,8 +85,19 @@ _DECLARED_CHARSET = re.compile(
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"\b\d{4}\b")
+# No paragraph of an article runs to a megabyte; a longer line is a dump, a minified
+# blob or an attack, and would cost minutes of extraction and gigabytes of memory.
+MAX_LINE_CHARS = 1024 * 1024
+# spaCy's tokenizer takes time quadratic in a run of prefix/suffix characters (10,000
+# "&" in a row: 16 s; 50,000: minutes), and no language writes 1,000 in a row.
+MAX_PUNCTUATION_RUN = 1000
+# The lookbehind makes a match start only where a run starts, so the search is linear:
+# without it, text made of 1,000-character runs took minutes.
+_PUNCTUATION_RUN = re.compile(rf"(?<![^\w\s])[^\w\s]{{{MAX_PUNCTUATION_RUN + 1}}}")
 # An extract shorter than this whose words are at least this share link text is a menu.
 _SHORT_EXTRACT_CHARS = 250
+_START_TAG = re.compile(r"<[A-Za-z]")
+MAX_HTML_ELEMENTS = 30_000
 _LINK_SHARE_NOT_ARTICLE = 0.8
 
 
@@ -215,7 +228,7 @@ def _clean_str(value: object) -> str | None:
     if isinstance(value, str):
         return value.strip() or None
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
+        return str(value) if math.isfinite(value) else None  # JSON's 1e309 reads as inf
     return None
 
 
@@ -280,10 +293,42 @@ def _for_records(sidecar: _Fields) -> _Fields:
     return _Fields(published=sidecar.published, outlet=sidecar.outlet, notes=sidecar.notes)
 
 
+def _overlong_line(text: str) -> tuple[int, int] | None:
+    """(line number, length) of the first line longer than `MAX_LINE_CHARS`, if any.
+
+    A scan with str.find, so it costs one pass and no copies even on a 50 MB text.
+    """
+    start, number, size = 0, 1, len(text)
+    while start <= size:
+        end = text.find("\n", start)
+        if end < 0:
+            end = size
+        if end - start > MAX_LINE_CHARS:
+            return number, end - start
+        start, number = end + 1, number + 1
+    return None
+
+
 def _make_document(text: str, name: str, meta: _Fields, notes: list[str], source: str) -> Result:
     body = normalize_text(text)
     if not body:
         return IngestError(source=source, reason="empty: no text")
+    run = _PUNCTUATION_RUN.search(body)
+    if run is not None:
+        line = body.count("\n", 0, run.start()) + 1
+        return IngestError(
+            source=source,
+            reason=f"line {line} has a run of more than {MAX_PUNCTUATION_RUN:,} punctuation "
+            "characters; not article text, refused",
+        )
+    overlong = _overlong_line(body)
+    if overlong is not None:
+        number, length = overlong
+        return IngestError(
+            source=source,
+            reason=f"line {number} is {human_size(length)} long without a break; not article "
+            f"text (lines are capped at {human_size(MAX_LINE_CHARS)}), refused",
+        )
     return Document(
         id=document_id(body),
         name=name,
@@ -489,7 +534,23 @@ def _mostly_links(text: str, html: str) -> bool:
 
 
 def _extract_html(html: str, url: str | None, max_bytes: int) -> tuple[str, _Fields]:
-    """Main text and metadata of an HTML page, via trafilatura (never its fetcher)."""
+    """Main text and metadata of an HTML page, via trafilatura (never its fetcher).
+
+    trafilatura's time grows faster than linearly with the number of elements (40,000
+    elements took half a minute, 300,000 would take hours), so a page with more than
+    `MAX_HTML_ELEMENTS` start tags, far beyond any article, is read by the linear
+    stdlib parser instead: all its text, with a note saying boilerplate was kept.
+    """
+    elements = sum(1 for _ in _START_TAG.finditer(html))
+    if elements > MAX_HTML_ELEMENTS:
+        text = html_to_text(html)
+        if not text:
+            raise _Bad("HTML with no main text")
+        note = (
+            f"HTML has {elements:,} elements (over {MAX_HTML_ELEMENTS:,}); read all its text "
+            "without main-text extraction"
+        )
+        return text, _Fields(notes=[note])
     import trafilatura
 
     try:
@@ -675,6 +736,9 @@ def _read_jsonl(
         except json.JSONDecodeError as exc:
             yield IngestError(source=where, reason=f"not JSON: {exc.msg} at column {exc.colno}")
             continue
+        except RecursionError:
+            yield IngestError(source=where, reason="JSON nested too deeply to read")
+            continue
         if not isinstance(value, dict):
             kind = type(value).__name__
             yield IngestError(source=where, reason=f"record is a JSON {kind}, not an object")
@@ -691,6 +755,8 @@ def _read_json(
         value = json.loads(text)
     except json.JSONDecodeError as exc:
         raise _Bad(f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from exc
+    except RecursionError as exc:
+        raise _Bad("JSON nested too deeply to read") from exc
     records = value if isinstance(value, list) else [value]
     if not records:
         raise _Bad("empty: no records")
@@ -929,7 +995,19 @@ def _read_directory(root: Path, source: str, options: ReadOptions) -> Iterator[R
     if not files and not problems:
         yield IngestError(source=source, reason="directory has no files to read")
     for path, relative in files:
+        if not _is_regular(path):
+            # A FIFO would block the walk forever, a device would read junk: only files
+            # named on the command line may be pipes (`fogwatch ingest <(curl ...)`).
+            yield IngestError(source=str(path), reason="not a regular file; skipped")
+            continue
         yield from _guarded(str(path), lambda p=path, r=relative: _read_file(p, str(p), r, options))
+
+
+def _is_regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return True  # let the reader report why it cannot be read
 
 
 def _read_stdin(stdin: BinaryIO | None, options: ReadOptions) -> Iterator[Result]:
