@@ -35,7 +35,6 @@ from test_api_fixtures import (
     HOSTILE,
     XSS_PAYLOADS,
     HostileExtractor,
-    add_incident,
     build_corpus,
     hostile_text,
 )
@@ -353,15 +352,8 @@ def hostile_server(tmp_path) -> Iterator[tuple[LiveServer, dict]]:
     listed = httpx.get(f"{live.url}/api/claims", params={"document": doc_id}).json()["items"]
     claims = [validate_claim(c) for c in listed]
     assert len(claims) == 1
-    add_incident(
-        store,
-        "i-hostile",
-        claims,
-        kind=("Explosions/Remote violence", "Shelling/artillery/missile attack"),
-        date=claims[0].date,
-        location=claims[0].location,
-        grade="contested",
-    )
+    # Ingest links the claim into an incident of its own, as it does for any article.
+    assert claims[0].incident is not None
     # A stored URL that is a script, as a reader of some other format might keep it.
     bad = Document(
         id="d-" + uuid.uuid4().hex[:16],
@@ -373,7 +365,12 @@ def hostile_server(tmp_path) -> Iterator[tuple[LiveServer, dict]]:
         segments=[Segment(index=0, start=0, end=10)],
     )
     store.save_document(bad, [])
-    yield live, {"doc": doc_id, "js_doc": bad.id, "claimant": claims[0].claimant.name}
+    yield live, {
+        "doc": doc_id,
+        "js_doc": bad.id,
+        "claimant": claims[0].claimant.name,
+        "incident": claims[0].incident,
+    }
     live.stop()
 
 
@@ -397,7 +394,7 @@ def test_payloads_in_articles_never_run(hostile_server, page):
     expect(p.locator(".leaflet-tooltip")).to_contain_text(XSS_PAYLOADS[2])  # place, as text
     assert_inert(page)
 
-    p.goto(f"{live.url}/#/incident/i-hostile")
+    p.goto(f"{live.url}/#/incident/{ids['incident']}")
     expect(p.locator(".claim-card")).to_have_count(1)
     card_text = p.locator(".claim-card").text_content()
     for payload in XSS_PAYLOADS:
