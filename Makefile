@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 DEMO_DB ?= demo.db
 SHARED ?= ../shared
 
-.PHONY: help venv web system-deps demo test lint format quality bench clean
+.PHONY: help venv web system-deps demo test lint format quality bench bench-queries clean
 
 help:
 	@echo "make demo     set up, ingest the bundled sample corpus, serve the UI"
@@ -55,3 +55,9 @@ clean:
 
 quality: venv
 	$(BIN)/python benchmarks/quality.py --json-out benchmarks/results/quality.json
+
+bench: venv
+	$(BIN)/python benchmarks/bench.py --json-out benchmarks/results/bench.json
+
+bench-queries: venv system-deps
+	$(BIN)/python benchmarks/bench_queries.py --json-out benchmarks/results/queries.json

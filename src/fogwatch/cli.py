@@ -503,10 +503,19 @@ def _register_stage_commands() -> None:
     from fogwatch.api.cli import export, serve, token
     from fogwatch.incidents.cli import COMMANDS as incident_commands
     from fogwatch.places.cli import gazetteer, geocode
+    from fogwatch.scale.cli import watch
     from fogwatch.store.cli import COMMANDS as store_commands
 
-    for command in (gazetteer, geocode, *incident_commands, serve, token, export,
-                    *store_commands):
+    for command in (
+        gazetteer,
+        geocode,
+        *incident_commands,
+        serve,
+        token,
+        export,
+        watch,
+        *store_commands,
+    ):
         main.add_command(command)
 
 

@@ -37,6 +37,7 @@ from fogwatch.model import (
 from fogwatch.nlp.dates import resolve as resolve_date
 from fogwatch.nlp.pipeline import build_nlp
 from fogwatch.nlp.places import default_resolver, ents_by_sentence, mentions_in
+from fogwatch.nlp.prefilter import Prefilter
 
 log = logging.getLogger(__name__)
 
@@ -145,8 +146,20 @@ def short_id(document: Document) -> str:
 class Extractor:
     """Load the pipeline once; turn documents into claims."""
 
-    def __init__(self, model: str | None = None, n_process: int = 1, batch_size: int = 64):
+    def __init__(
+        self,
+        model: str | None = None,
+        n_process: int = 1,
+        batch_size: int = 64,
+        prefilter: bool = True,
+    ):
+        """`prefilter=True` blanks sentences that cannot carry a claim before spaCy runs
+        (see `nlp/prefilter.py`); `False` parses every sentence, for comparison."""
         self.nlp = build_nlp(model)
+        self.prefilter = Prefilter() if prefilter else None
+        # place lookups repeat: every claim of a segment brings the same segment text and
+        # often the same mentions; the resolver's admin-area scan of that text dominates
+        self._places: dict[tuple, Location | None] = {}
         self.n_process = n_process
         self.batch_size = batch_size
         self.resolver = default_resolver()
@@ -169,6 +182,7 @@ class Extractor:
     # ------------------------------------------------------------------ internals
     def _run_batch(self, batch: list[Document]) -> Iterator[tuple[Document, list[Claim]]]:
         units: list[tuple[str, tuple[int, int, int]]] = []
+        blanked: dict[tuple[int, int, int], list[tuple[int, int]]] = {}
         segs_of: dict[int, list[Segment]] = {}
         for di, document in enumerate(batch):
             if not document.text or not document.text.strip():
@@ -186,14 +200,28 @@ class Extractor:
                 text = document.text[seg.start : seg.end]
                 for a, b in chunks(text):
                     if text[a:b].strip():
-                        units.append((text[a:b], (di, si, seg.start + a)))
+                        unit = text[a:b]
+                        if self.prefilter is not None:
+                            unit, spans = self.prefilter.mask(unit)
+                            if spans:
+                                blanked[(di, si, seg.start + a)] = spans
+                        units.append((unit, (di, si, seg.start + a)))
         drafts: dict[int, list[tuple[int, int, dict[str, Any]]]] = {}
         seg_places: dict[tuple[int, int], list[PlaceMention]] = {}
         docs = self.nlp.pipe(
             units, as_tuples=True, batch_size=self.batch_size, n_process=self.n_process
         )
         for spdoc, (di, si, offset) in docs:
+            spans = blanked.get((di, si, offset), [])
             for d in spdoc._.fw_drafts or []:
+                for a, b in spans:
+                    # a sentence next to a blanked one may run into the blank's
+                    # whitespace token: its evidence stops where the blank begins, as it
+                    # would stop where that sentence begins in a full parse
+                    if a <= d["start"] < b:
+                        d["start"] = b
+                    elif d["start"] < a < d["end"]:
+                        d["end"] = a
                 drafts.setdefault(di, []).append((si, offset, d))
             if (di, si) not in seg_places:
                 ents_of = ents_by_sentence(spdoc)
@@ -317,6 +345,23 @@ class Extractor:
     ) -> Location | None:
         if not places:
             return None
+        key = (
+            tuple((m.text, m.role, m.admin_hint) for m in places),
+            context,
+            tuple((m.text, m.role, m.admin_hint) for m in segment_places),
+        )
+        if key in self._places:
+            hit = self._places[key]
+            return hit.model_copy(deep=True) if hit is not None else None
+        location = self._resolve(places, context, segment_places)
+        if len(self._places) > 50_000:
+            self._places.clear()
+        self._places[key] = location
+        return location.model_copy(deep=True) if location is not None else None
+
+    def _resolve(
+        self, places: list[PlaceMention], context: str, segment_places: list[PlaceMention]
+    ) -> Location | None:
         try:
             return self.resolver.resolve(
                 places, country="SY", context_text=context, segment_places=segment_places

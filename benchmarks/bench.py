@@ -1,0 +1,232 @@
+"""End-to-end throughput against a bare spaCy parse of the same texts.
+
+    python benchmarks/bench.py [--docs N] [--seed S] [--n-process P] [--batch-size B]
+                               [--skip-postgres] [--json-out FILE]
+
+What is measured, on the corpus of `benchmarks/corpus.py` (deterministic for a seed):
+
+1. end to end, SQLite: JSONL file -> read -> segment -> extract claims and places ->
+   store -> link incidents, through `fogwatch.pipeline.ingest`, into a fresh database;
+2. the same into a fresh database on a throwaway PostgreSQL server;
+3. bare parse: `spacy.load(<the same model>)` with its full default pipeline, and
+   `nlp.pipe(texts, n_process=P, batch_size=B)` over the very same texts, with the same
+   P and B the end-to-end run uses.
+
+Why a ratio: absolute words/s depend on the machine; end-to-end over bare parse says
+how much fogwatch adds to (or, with its sentence prefilter, saves on) the cost of
+running the model over everything. Model loading is outside every timing; it is inside
+the peak RSS, which is what a user has to provision.
+
+Each phase runs in its own subprocess, so one phase's peak RSS (`ru_maxrss` of the
+process and of its largest spaCy worker) is not another's. The last line is always
+`end-to-end/bare-parse ratio: X.XX (N docs, M words)` (SQLite end to end over bare).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from corpus import generate, write_jsonl  # noqa: E402
+
+
+def _rss_mib() -> dict[str, float]:
+    """Peak resident set of this process and of its largest child, in MiB (Linux: KiB)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"rss_main_mib": round(own, 1), "rss_worker_mib": round(kids, 1)}
+
+
+def phase_end_to_end(corpus: Path, url: str, n_process: int, batch_size: int) -> dict:
+    import fogwatch.pipeline as pipeline
+    from fogwatch.ingest.readers import ReadOptions
+    from fogwatch.nlp.extractor import Extractor
+    from fogwatch.pipeline import ingest
+    from fogwatch.store import Store
+
+    extractor = Extractor(n_process=n_process, batch_size=batch_size)
+    store = Store.open(url)
+    # where the time goes: the pipeline calls these module functions by name
+    spent = {"link": 0.0, "save": 0.0}
+
+    def timed(name: str, fn):  # noqa: ANN001, ANN202
+        def wrapper(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+            t = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[name] += time.perf_counter() - t
+
+        return wrapper
+
+    pipeline.link = timed("link", pipeline.link)
+    pipeline.save = timed("save", pipeline.save)
+    t0 = time.perf_counter()
+    report = ingest([str(corpus)], ReadOptions(), store, extractor)
+    seconds = time.perf_counter() - t0
+    stats = store.stats()
+    return {
+        "seconds": seconds,
+        "stored": report.stored,
+        "claims": stats["claims"],
+        "incidents": stats["incidents"],
+        "errors": len(report.errors),
+        "link_s": spent["link"],
+        "save_s": spent["save"],
+        **_rss_mib(),
+    }
+
+
+def phase_bare(corpus: Path, n_process: int, batch_size: int) -> dict:
+    import spacy
+
+    from fogwatch import settings
+
+    texts = [json.loads(line)["text"] for line in corpus.read_text(encoding="utf-8").splitlines()]
+    nlp = spacy.load(settings.model_name())
+    t0 = time.perf_counter()
+    sentences = 0
+    for doc in nlp.pipe(texts, n_process=n_process, batch_size=batch_size):
+        sentences += sum(1 for _ in doc.sents)
+    seconds = time.perf_counter() - t0
+    return {"seconds": seconds, "sentences": sentences, "pipes": nlp.pipe_names, **_rss_mib()}
+
+
+def phase_warm() -> dict:
+    """Build the one-off caches (the gazetteer index) outside every timed phase."""
+    import datetime as dt
+
+    from fogwatch.model import Document
+    from fogwatch.nlp.extractor import Extractor
+
+    text = "Air strikes killed five civilians in Douma on Sunday, activists said."
+    Extractor().extract(Document(id="w", name="w", text=text, published=dt.date(2016, 9, 18)))
+    return {}
+
+
+def run_phase(name: str, args: argparse.Namespace, corpus: Path, url: str = "") -> dict:
+    """Run one phase in a fresh interpreter and read its JSON result."""
+    cmd = [
+        sys.executable,
+        __file__,
+        "--phase",
+        name,
+        "--corpus",
+        str(corpus),
+        "--url",
+        url,
+        "--n-process",
+        str(args.n_process),
+        "--batch-size",
+        str(args.batch_size),
+    ]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr)
+        raise SystemExit(f"phase {name} failed")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def machine() -> dict:
+    load = os.getloadavg()
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"cpus": os.cpu_count(), "cpu_model": model, "load": [round(x, 2) for x in load]}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description="fogwatch end-to-end vs bare-parse benchmark")
+    ap.add_argument("--docs", type=int, default=150, help="articles to generate")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--conflict", type=float, default=0.4, help="share of conflict stories")
+    ap.add_argument("--n-process", type=int, default=2, help="spaCy processes, both paths")
+    ap.add_argument("--batch-size", type=int, default=32, help="nlp.pipe batch, both paths")
+    ap.add_argument("--skip-postgres", action="store_true")
+    ap.add_argument("--json-out", type=Path)
+    ap.add_argument("--phase", help=argparse.SUPPRESS)
+    ap.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--url", default="", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+
+    if args.phase:
+        if args.phase == "bare":
+            result = phase_bare(args.corpus, args.n_process, args.batch_size)
+        elif args.phase == "warm":
+            result = phase_warm()
+        else:
+            result = phase_end_to_end(args.corpus, args.url, args.n_process, args.batch_size)
+        print(json.dumps(result))
+        return
+
+    with tempfile.TemporaryDirectory(prefix="fogwatch-bench-") as tmp:
+        os.environ.setdefault("FOGWATCH_HOME", str(Path(tmp) / "home"))
+        articles = generate(args.docs, args.seed, args.conflict)
+        corpus = Path(tmp) / "corpus.jsonl"
+        write_jsonl(articles, corpus)
+        n_docs = len(articles)
+        n_words = sum(a.words for a in articles)
+        info = machine()
+        print(
+            f"machine: {info['cpus']} cpus ({info['cpu_model']}), load {info['load']}; "
+            f"n_process={args.n_process}, batch_size={args.batch_size}"
+        )
+        kinds: dict[str, int] = {}
+        for a in articles:
+            kinds[a.kind] = kinds.get(a.kind, 0) + 1
+        print(f"corpus: {n_docs} docs, {n_words} words (seed {args.seed}; {kinds})")
+        results: dict[str, dict] = {}
+        run_phase("warm", args, corpus)
+        results["sqlite"] = run_phase("e2e", args, corpus, f"sqlite:///{tmp}/bench.db")
+        if not args.skip_postgres:
+            from fogwatch.store.throwaway import ThrowawayPostgres
+
+            with ThrowawayPostgres() as pg:
+                results["postgresql"] = run_phase("e2e", args, corpus, pg.url)
+        results["bare"] = run_phase("bare", args, corpus)
+
+        for name, r in results.items():
+            label = {"bare": "bare nlp.pipe"}.get(name, f"end-to-end {name}")
+            extra = (
+                f", {r['claims']} claims, {r['incidents']} incidents; linking {r['link_s']:.1f} s,"
+                f" storing {r['save_s']:.1f} s"
+                if "claims" in r
+                else f", pipes {','.join(r['pipes'])}"
+            )
+            print(
+                f"{label:<24} {n_docs / r['seconds']:7.2f} docs/s {n_words / r['seconds']:8.0f} "
+                f"words/s  {r['seconds']:7.1f} s  peak RSS {r['rss_main_mib']:.0f} MiB "
+                f"(+ worker {r['rss_worker_mib']:.0f} MiB){extra}"
+            )
+        if "postgresql" in results:
+            pg_ratio = results["bare"]["seconds"] / results["postgresql"]["seconds"]
+            print(f"end-to-end postgresql/bare-parse ratio: {pg_ratio:.2f}")
+        if args.json_out:
+            args.json_out.parent.mkdir(parents=True, exist_ok=True)
+            args.json_out.write_text(
+                json.dumps(
+                    {"machine": info, "docs": n_docs, "words": n_words, "results": results},
+                    indent=2,
+                )
+            )
+        ratio = results["bare"]["seconds"] / results["sqlite"]["seconds"]
+        print(f"end-to-end/bare-parse ratio: {ratio:.2f} ({n_docs} docs, {n_words} words)")
+
+
+if __name__ == "__main__":
+    main()
