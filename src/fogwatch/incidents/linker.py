@@ -26,6 +26,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import hashlib
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -207,8 +208,20 @@ def link_score(a: Facts, b: Facts) -> float | None:
 # --------------------------------------------------------------------------- partition
 
 
+def _gridded(f: Facts) -> bool:
+    """Located below province level: such a pair never links beyond the largest radius."""
+    return f.located and f.precision != 3
+
+
 def _candidate_pairs(items: list[Facts]) -> Iterable[tuple[int, int]]:
-    """Index pairs worth scoring: same document, or dated claims near in time."""
+    """Index pairs worth scoring: same document, or dated claims near in time and place.
+
+    Exact, not a heuristic: `link_score` returns None for located claims (below province
+    level) farther apart than the largest radius, so those are bucketed on a grid of cells
+    at least that wide and paired only within the 3x3 cells around them (longitude wraps
+    at 180 degrees). Unlocated and province-level claims keep the date-only sweep.
+    Without the grid, one month-precision claim made the pool quadratic.
+    """
     by_doc: dict[str, list[int]] = defaultdict(list)
     for i, f in enumerate(items):
         by_doc[f.claim.document].append(i)
@@ -220,15 +233,59 @@ def _candidate_pairs(items: list[Facts]) -> Iterable[tuple[int, int]]:
     dated = sorted((f.start, i) for i, f in enumerate(items) if f.start is not None)
     starts = [s for s, _ in dated]
     longest = max(((f.end - f.start).days for f in items if f.start and f.end), default=0)
+    wild = sorted((f.start, i) for i, f in enumerate(items) if f.start and not _gridded(f))
+    cells, cell_of, lon_cells = _grid(items)
+
+    def pair_all(i: int, pool: list[tuple[dt.date, int]], lo: dt.date, hi: dt.date) -> None:
+        for s, j in pool[bisect.bisect_left(pool, (lo, -1)) :]:
+            if s > hi:
+                break
+            if j != i:
+                seen.add((min(i, j), max(i, j)))
+
     for i, f in enumerate(items):
         if f.start is None or f.end is None:
             continue
         lo = f.start - dt.timedelta(days=f.window + longest)
         hi = f.end + dt.timedelta(days=f.window)
-        for _, j in dated[bisect.bisect_left(starts, lo) : bisect.bisect_right(starts, hi)]:
-            if j != i:
-                seen.add((min(i, j), max(i, j)))
+        if i not in cell_of:
+            for _, j in dated[bisect.bisect_left(starts, lo) : bisect.bisect_right(starts, hi)]:
+                if j != i:
+                    seen.add((min(i, j), max(i, j)))
+            continue
+        ci, cj = cell_of[i]
+        for di in (-1, 0, 1):
+            for dj in (-1, 0, 1):
+                neighbour = (ci + di, (cj + dj) % lon_cells)
+                pair_all(i, cells.get(neighbour, []), lo, hi)
+        pair_all(i, wild, lo, hi)
     return sorted(seen)
+
+
+def _grid(
+    items: list[Facts],
+) -> tuple[dict[tuple[int, int], list[tuple[dt.date, int]]], dict[int, tuple[int, int]], int]:
+    """Dated, gridded claims bucketed in cells at least the largest radius wide."""
+    gridded = [i for i, f in enumerate(items) if _gridded(f) and f.start is not None]
+    cells: dict[tuple[int, int], list[tuple[dt.date, int]]] = defaultdict(list)
+    cell_of: dict[int, tuple[int, int]] = {}
+    if not gridded:
+        return cells, cell_of, 1
+    reach = max(items[i].radius for i in gridded) * 1.01 + 0.01
+    max_lat = max(abs(items[i].lat) for i in gridded)  # type: ignore[arg-type]
+    lat_size = reach / 111.0
+    widest = math.cos(math.radians(min(89.0, max_lat + lat_size)))
+    lon_size = min(360.0, reach / (111.0 * max(0.05, widest)))
+    lon_cells = max(1, math.floor(360.0 / lon_size))  # cells at least lon_size wide
+    lon_size = 360.0 / lon_cells
+    for i in gridded:
+        f = items[i]
+        cell = (math.floor(f.lat / lat_size), math.floor((f.lon + 180.0) / lon_size) % lon_cells)
+        cell_of[i] = cell
+        cells[cell].append((f.start, i))
+    for pool in cells.values():
+        pool.sort()
+    return cells, cell_of, lon_cells
 
 
 def partition(claims: list[Claim]) -> list[list[Claim]]:

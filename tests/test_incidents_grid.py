@@ -1,0 +1,70 @@
+"""The linker's spatial grid only skips pairs that could never link: partitions with it
+equal partitions from scoring every pair, wherever the claims lie (antimeridian included)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fogwatch.incidents import linker
+from test_incidents import CLASH, SHELLING, STRIKE, UNTYPED, claim
+
+# Pairs of nearby points, on both sides of the antimeridian, in Syria and near the pole.
+PLACES = [
+    (35.34, 40.14), (35.40, 40.03), (35.60, 40.60), (36.20, 37.13),
+    (-17.8, 179.95), (-17.8, -179.95), (-17.5, 179.5),
+    (78.2, 15.6), (78.3, 17.0),
+]  # fmt: skip
+
+specs = st.lists(
+    st.tuples(
+        st.integers(0, 2),  # document
+        st.sampled_from([STRIKE, SHELLING, CLASH, UNTYPED]),
+        st.one_of(st.none(), st.integers(0, 40)),  # day offset, or undated
+        st.sampled_from(["day", "day", "week", "month"]),
+        st.one_of(st.none(), st.sampled_from(PLACES)),
+        st.sampled_from([1, 2, 3]),
+    ),
+    min_size=2,
+    max_size=16,
+)
+
+
+def all_pairs(items):
+    return [(i, j) for i in range(len(items)) for j in range(i + 1, len(items))]
+
+
+def groups(parts):
+    return sorted(tuple(sorted(c.id for c in g)) for g in parts)
+
+
+@settings(max_examples=200, deadline=None)
+@given(specs)
+def test_grid_partition_equals_all_pairs_partition(spec):
+    claims = []
+    for n, (doc, kind, day, precision, place, geo) in enumerate(spec):
+        date = (
+            (dt.date(2016, 9, 1) + dt.timedelta(days=day)).isoformat() if day is not None else None
+        )
+        claims.append(
+            claim(f"c{n:02d}", doc=f"{doc}.txt", kind=kind, date=date, precision=precision,
+                  at=place, geo=geo)
+        )  # fmt: skip
+    gridded = groups(linker.partition(claims))
+    stock = linker._candidate_pairs
+    linker._candidate_pairs = all_pairs
+    try:
+        brute = groups(linker.partition(claims))
+    finally:
+        linker._candidate_pairs = stock
+    assert gridded == brute
+
+
+def test_claims_either_side_of_the_antimeridian_still_link():
+    """10 km apart across longitude 180: neighbouring grid cells wrap around."""
+    a = claim("c-east", doc="east.txt", at=(-17.8, 179.95), geo=1, date="2016-09-17")
+    b = claim("c-west", doc="west.txt", at=(-17.8, -179.95), geo=1, date="2016-09-17")
+    far = claim("c-far", doc="far.txt", at=(35.3, 40.1), geo=1, date="2016-09-17")
+    assert groups(linker.partition([a, b, far])) == [("c-east", "c-west"), ("c-far",)]
