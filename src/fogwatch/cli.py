@@ -517,6 +517,15 @@ def _register_stage_commands() -> None:
         *store_commands,
     ):
         main.add_command(command)
+    _help_everywhere(main)
+
+
+def _help_everywhere(command: click.Command) -> None:
+    """-h and --help on every command, also when a command is invoked on its own
+    (click otherwise inherits the alias only from a parent context)."""
+    command.context_settings.setdefault("help_option_names", ["-h", "--help"])
+    for sub in getattr(command, "commands", {}).values():
+        _help_everywhere(sub)
 
 
 _register_stage_commands()

@@ -19,26 +19,26 @@ a test keeps it current. Every command takes the global options of `fogwatch` it
 """
 
 
-def walk(command: click.Command, path: list[str]) -> list[tuple[list[str], click.Command]]:
-    """Every command under `command`, depth first, in alphabetical order."""
-    found = [(path, command)]
+def walk(
+    command: click.Command, path: list[str], parent: click.Context | None = None
+) -> list[tuple[str, str]]:
+    """(title, help) of every command under `command`, depth first, alphabetically.
+
+    Each help is rendered in a context whose parents are the real parent commands, as
+    when a user types it, so inherited settings (the -h alias) always apply."""
+    settings = {**command.context_settings, "terminal_width": 100, "max_content_width": 100}
+    ctx = click.Context(command, info_name=path[-1], parent=parent, **settings)
+    found = [(" ".join(path), command.get_help(ctx))]
     if isinstance(command, click.Group):
         for name in sorted(command.commands):
-            found += walk(command.commands[name], [*path, name])
+            found += walk(command.commands[name], [*path, name], ctx)
     return found
-
-
-def help_text(command: click.Command, path: list[str]) -> str:
-    with click.Context(command, info_name=" ".join(path), terminal_width=100,
-                       max_content_width=100) as ctx:
-        return command.get_help(ctx)
 
 
 def render() -> str:
     parts = [HEADER]
-    for path, command in walk(main, ["fogwatch"]):
-        title = " ".join(path)
-        parts.append(f"\n## `{title}`\n\n```text\n{help_text(command, path)}\n```\n")
+    for title, text in walk(main, ["fogwatch"]):
+        parts.append(f"\n## `{title}`\n\n```text\n{text}\n```\n")
     return "".join(parts)
 
 
