@@ -6,7 +6,6 @@ what went wrong per input without stopping the batch, and exits 1 when some inpu
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import json
 import sys
@@ -19,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from fogwatch import __version__, settings
+from fogwatch.cli_params import parse_date
 
 err = Console(stderr=True, highlight=False)
 # Piped output is not squeezed into 80 columns: scripts and pagers cope with wide tables.
@@ -73,15 +73,6 @@ def shared_extractor():
     from fogwatch.nlp.extractor import Extractor
 
     return Extractor()
-
-
-def parse_date(_ctx, _param, value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise click.BadParameter(f"{value!r} is not a date like 2016-09-18") from exc
 
 
 def input_options(func: Callable) -> Callable:

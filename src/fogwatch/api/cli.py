@@ -6,27 +6,19 @@ the global Context (`--db`) through `click.pass_obj`.
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import click
 
+from fogwatch.cli_params import parse_date
+
 if TYPE_CHECKING:
     from fogwatch.api.queries import BBox, IncidentFilter
 
 # fogwatch.api.queries (SQLAlchemy, the store) is imported inside the commands, so
 # `fogwatch --help` stays fast.
-
-
-def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise click.BadParameter(f"{value!r} is not a date like 2017-03-14") from exc
 
 
 def _bbox(_ctx: click.Context, _param: click.Parameter, value: str | None) -> BBox | None:
@@ -44,8 +36,10 @@ def incident_filter_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """The filters of GET /api/incidents, as options."""
     options = [
         click.option("--bbox", callback=_bbox, metavar="W,S,E,N", help="Lon/lat box."),
-        click.option("--since", callback=_date, metavar="YYYY-MM-DD", help="Ending on/after."),
-        click.option("--until", callback=_date, metavar="YYYY-MM-DD", help="Starting on/before."),
+        click.option("--since", callback=parse_date, metavar="YYYY-MM-DD", help="Ending on/after."),
+        click.option(
+            "--until", callback=parse_date, metavar="YYYY-MM-DD", help="Starting on/before."
+        ),
         click.option("--type", "type_", metavar="TYPE", help="ACLED event or sub-event type."),
         click.option("--actor", help="An actor named as perpetrator, target or claimant."),
         click.option("--outlet", help="An outlet that reported it."),

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import click
 
-from fogwatch.cli import FORMATS, emit_json, emit_jsonl, emit_table, figure_text, out, parse_date
+from fogwatch.cli import FORMATS, emit_json, emit_jsonl, emit_table, figure_text, out
+from fogwatch.cli_params import parse_date
 
 
 def _bbox(_ctx, _param, value: str | None):
