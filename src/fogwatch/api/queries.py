@@ -37,7 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from fogwatch.model import Claim, Incident
-from fogwatch.store.db import Store
+from fogwatch.store.db import Store, document_summary
 from fogwatch.store.schema import ClaimActorRow, ClaimRow, DocumentRow, IncidentRow
 
 Dispute = Literal["toll", "blame", "denial"]
@@ -574,19 +574,6 @@ def get_incident(store: Store, incident_id: str) -> dict | None:
 
 
 # --------------------------------------------------------------------------- documents
-
-
-def document_summary(row: DocumentRow) -> dict:
-    return {
-        "id": row.id,
-        "name": row.name,
-        "title": row.title,
-        "outlet": row.outlet,
-        "published": row.published.isoformat() if row.published else None,
-        "url": row.url,
-        "language": row.language,
-        "syndication_group": row.syndication_group,
-    }
 
 
 def get_document(store: Store, document_id: str) -> dict | None:

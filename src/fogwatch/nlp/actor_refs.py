@@ -103,10 +103,7 @@ class ActorResolver:
             return None
         info = self.match(t)
         if info is not None:
-            try:
-                return self.table.to_ref(info, t)
-            except Exception:  # pragma: no cover
-                pass
+            return self.table.to_ref(info, t)
         return ActorRef(name=t, text=t, side=self.guess_side(t))
 
     def claimant(self, text: str) -> Claimant | None:
@@ -115,10 +112,7 @@ class ActorResolver:
             return None
         info = self.match(t)
         if info is not None:
-            try:
-                return self.table.to_claimant(info, t)
-            except Exception:  # pragma: no cover
-                pass
+            return self.table.to_claimant(info, t)
         return Claimant(name=t, text=t, kind=self.guess_kind(t))
 
     def guess_kind(self, text: str) -> str:

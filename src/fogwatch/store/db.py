@@ -463,22 +463,7 @@ class Store:
             rows = s.execute(
                 select(DocumentRow).order_by(DocumentRow.published, DocumentRow.name).limit(limit)
             ).scalars()
-            return [self._document_summary(r, counts.get(r.id, 0)) for r in rows]
-
-    @staticmethod
-    def _document_summary(row: DocumentRow, segments: int) -> dict:
-        return {
-            "id": row.id,
-            "name": row.name,
-            "title": row.title,
-            "outlet": row.outlet,
-            "published": row.published.isoformat() if row.published else None,
-            "url": row.url,
-            "language": row.language,
-            "segments": segments,
-            "syndication_group": row.syndication_group,
-            "notes": row.notes or [],
-        }
+            return [_summary_with_counts(r, counts.get(r.id, 0)) for r in rows]
 
     def find_document(self, key: str) -> DocumentRow | None:
         """A document by id, id prefix or name."""
@@ -515,7 +500,7 @@ class Store:
                 .scalars()
                 .all()
             )
-        detail = self._document_summary(row, len(segs))
+        detail = _summary_with_counts(row, len(segs))
         detail["text"] = row.text
         detail["segments_detail"] = [
             {
@@ -556,3 +541,21 @@ class Store:
                 "places": count(PlaceRow),
                 "syndication_groups": groups,
             }
+
+
+def document_summary(row: DocumentRow) -> dict:
+    """A document's metadata, as the CLI and the API list it."""
+    return {
+        "id": row.id,
+        "name": row.name,
+        "title": row.title,
+        "outlet": row.outlet,
+        "published": row.published.isoformat() if row.published else None,
+        "url": row.url,
+        "language": row.language,
+        "syndication_group": row.syndication_group,
+    }
+
+
+def _summary_with_counts(row: DocumentRow, segments: int) -> dict:
+    return {**document_summary(row), "segments": segments, "notes": row.notes or []}
