@@ -37,7 +37,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from fogwatch.model import Claim, Incident
-from fogwatch.store.db import Store, document_summary
+from fogwatch.store.db import Store, document_summary, segment_summary
 from fogwatch.store.schema import ClaimActorRow, ClaimRow, DocumentRow, IncidentRow
 
 Dispute = Literal["toll", "blame", "denial"]
@@ -595,19 +595,7 @@ def get_document(store: Store, document_id: str) -> dict | None:
     out = document_summary(row)
     out["text"] = row.text
     out["notes"] = list(row.notes or [])
-    out["segments"] = [
-        {
-            "index": g.idx,
-            "start": g.start,
-            "end": g.end,
-            "heading": g.heading,
-            "source": g.source,
-            "time": g.time,
-            "kind": g.kind,
-            "syndication_group": g.syndication_group,
-        }
-        for g in segments
-    ]
+    out["segments"] = [segment_summary(g) for g in segments]
     spans = []
     for claim in claims:
         ev = claim.get("evidence") or {}

@@ -502,19 +502,7 @@ class Store:
             )
         detail = _summary_with_counts(row, len(segs))
         detail["text"] = row.text
-        detail["segments_detail"] = [
-            {
-                "index": g.idx,
-                "start": g.start,
-                "end": g.end,
-                "heading": g.heading,
-                "source": g.source,
-                "time": g.time,
-                "kind": g.kind,
-                "syndication_group": g.syndication_group,
-            }
-            for g in segs
-        ]
+        detail["segments_detail"] = [segment_summary(g) for g in segs]
         detail["claims"] = list(claims)
         return detail
 
@@ -559,3 +547,17 @@ def document_summary(row: DocumentRow) -> dict:
 
 def _summary_with_counts(row: DocumentRow, segments: int) -> dict:
     return {**document_summary(row), "segments": segments, "notes": row.notes or []}
+
+
+def segment_summary(row: SegmentRow) -> dict:
+    """A segment's place in its document and what labels it (heading, source, time)."""
+    return {
+        "index": row.idx,
+        "start": row.start,
+        "end": row.end,
+        "heading": row.heading,
+        "source": row.source,
+        "time": row.time,
+        "kind": row.kind,
+        "syndication_group": row.syndication_group,
+    }
