@@ -102,6 +102,26 @@ def phase_bare(corpus: Path, n_process: int, batch_size: int) -> dict:
     return {"seconds": seconds, "sentences": sentences, "pipes": nlp.pipe_names, **_rss_mib()}
 
 
+def phase_extract(corpus: Path, n_process: int, batch_size: int, prefilter: bool) -> dict:
+    """Extraction alone (no store, no linking), with or without the sentence prefilter."""
+    import datetime as dt
+
+    from fogwatch.model import Document
+    from fogwatch.nlp.extractor import Extractor
+    from fogwatch.pipeline import prepare
+
+    rows = [json.loads(line) for line in corpus.read_text(encoding="utf-8").splitlines()]
+    docs = [
+        prepare(Document(id=f"d-{r['id']}", name=r["id"], text=r["text"], outlet=r.get("outlet"),
+                         published=dt.date.fromisoformat(r["published"])))[0]
+        for r in rows
+    ]  # fmt: skip
+    extractor = Extractor(n_process=n_process, batch_size=batch_size, prefilter=prefilter)
+    t0 = time.perf_counter()
+    claims = sum(len(c) for _, c in extractor.extract_many(docs))
+    return {"seconds": time.perf_counter() - t0, "extract_claims": claims, **_rss_mib()}
+
+
 def phase_warm() -> dict:
     """Build the one-off caches (the gazetteer index) outside every timed phase."""
     import datetime as dt
@@ -169,6 +189,9 @@ def main() -> None:
             result = phase_bare(args.corpus, args.n_process, args.batch_size)
         elif args.phase == "warm":
             result = phase_warm()
+        elif args.phase in ("extract", "extract-all"):
+            prefilter = args.phase == "extract"
+            result = phase_extract(args.corpus, args.n_process, args.batch_size, prefilter)
         else:
             result = phase_end_to_end(args.corpus, args.url, args.n_process, args.batch_size)
         print(json.dumps(result))
@@ -199,15 +222,25 @@ def main() -> None:
             with ThrowawayPostgres() as pg:
                 results["postgresql"] = run_phase("e2e", args, corpus, pg.url)
         results["bare"] = run_phase("bare", args, corpus)
+        results["extract"] = run_phase("extract", args, corpus)
+        results["extract-all"] = run_phase("extract-all", args, corpus)
 
         for name, r in results.items():
-            label = {"bare": "bare nlp.pipe"}.get(name, f"end-to-end {name}")
-            extra = (
-                f", {r['claims']} claims, {r['incidents']} incidents; linking {r['link_s']:.1f} s,"
-                f" storing {r['save_s']:.1f} s"
-                if "claims" in r
-                else f", pipes {','.join(r['pipes'])}"
-            )
+            label = {
+                "bare": "bare nlp.pipe",
+                "extract": "extraction, prefilter",
+                "extract-all": "extraction, no prefilter",
+            }.get(name, f"end-to-end {name}")
+            if "claims" in r:
+                extra = (
+                    f", {r['claims']} claims, {r['incidents']} incidents; "
+                    f"linking {r['link_s']:.1f} s, storing {r['save_s']:.1f} s"
+                )
+            elif "extract_claims" in r:
+                ratio_x = results["bare"]["seconds"] / r["seconds"]
+                extra = f", {r['extract_claims']} claims; {ratio_x:.2f} x bare parse"
+            else:
+                extra = f", pipes {','.join(r['pipes'])}"
             print(
                 f"{label:<24} {n_docs / r['seconds']:7.2f} docs/s {n_words / r['seconds']:8.0f} "
                 f"words/s  {r['seconds']:7.1f} s  peak RSS {r['rss_main_mib']:.0f} MiB "
