@@ -182,7 +182,8 @@ def test_map_timeline_and_list_load(server, page):
     expect(rows(p)).to_have_count(7)
     assert markers_shown(p) == LOCATED
     assert p.locator("#timeline rect.bar").count() >= 3
-    assert p.locator("path.land").count() > 100  # Natural Earth countries, from the package
+    # Natural Earth countries, from the package; fetched after the page, so wait for them.
+    p.wait_for_function("document.querySelectorAll('path.land').length > 100", timeout=15000)
     assert p.locator("img.leaflet-tile").count() == 0  # no tile server asked for
     shot(page, "map.png")
     assert not page.errors and not page.violations()
