@@ -200,26 +200,12 @@ def filter_only(store, what: str, f) -> int:  # noqa: ANN001 - a filter of eithe
     validating JSON records, fetching each incident's claims) costs about the same
     whatever the table size.
     """
-    from sqlalchemy import select
-
-    from fogwatch.api.queries import (
-        _incident_sort_key,
-        claim_conditions,
-        incident_conditions,
-    )
-    from fogwatch.store.schema import ClaimRow, IncidentRow
+    from fogwatch.api.queries import claim_page_ids, incident_page_ids
 
     with store.session() as s:
         if what == "incidents":
-            key = _incident_sort_key()
-            q = (
-                select(IncidentRow.id)
-                .where(*incident_conditions(s, f))
-                .order_by(key.desc(), IncidentRow.id)
-            )
-        else:
-            q = select(ClaimRow.id).where(*claim_conditions(s, f)).order_by(ClaimRow.id)
-        return len(s.execute(q.limit(101)).scalars().all())
+            return len(incident_page_ids(s, f, None, 101))
+        return len(claim_page_ids(s, f, None, 101))
 
 
 def measure(url: str, n: int, seed: int) -> dict[str, dict[str, float]]:

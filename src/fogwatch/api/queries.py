@@ -17,6 +17,7 @@ import base64
 import binascii
 import datetime as dt
 import json
+import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
@@ -25,16 +26,21 @@ from typing import Any, Literal
 
 from sqlalchemy import (
     ColumnElement,
+    Date,
+    String,
     and_,
     exists,
     false,
     func,
     literal,
+    literal_column,
     or_,
     select,
     text,
 )
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.elements import UnaryExpression
+from sqlalchemy.sql.operators import custom_op
 
 from fogwatch.model import Claim, Incident
 from fogwatch.store.db import Store, document_summary, segment_summary
@@ -316,6 +322,180 @@ def claim_conditions(session: Session, f: ClaimFilter) -> list[ColumnElement[boo
     return conds
 
 
+# --------------------------------------------------------------------------- pages
+#
+# The page queries return only keys (ids, and dates for incidents); records are read by
+# key afterwards, so the filtering walks indexes and never decodes a record it drops.
+# Indexes for them: migration 0005 (docs/decisions.md, "Query indexes").
+
+
+def longest_span(session: Session, table: str) -> int:
+    """Most days any row of `table` ("claims" or "incidents") spans from `date` to
+    `date_end` (0 when none does). An index on the same expression makes this one seek."""
+    if session.get_bind().dialect.name == "sqlite":
+        sql = f"SELECT max(julianday(date_end) - julianday(date)) FROM {table}"
+    else:
+        sql = f"SELECT max(date_end - date) FROM {table}"
+    value = session.execute(text(sql)).scalar()
+    return max(0, math.ceil(value)) if value is not None else 0
+
+
+def _since_floor(
+    session: Session,
+    table: Any,
+    f: IncidentFilter | ClaimFilter,
+    day: Any = None,
+    *,
+    dated_only: bool = False,
+) -> list[ColumnElement[bool]]:
+    """`date >= since - longest span`: implied by `coalesce(date_end, date) >= since` for
+    any row with a date, and it closes the date range so an index bounds both ends.
+
+    A row with no date but an end date also meets `since`; unless `until` (which needs a
+    date) or `dated_only` rules such rows out, the bound lets them through by name.
+    """
+    if f.since is None:
+        return []
+    day = table.date if day is None else day
+    try:
+        floor = f.since - dt.timedelta(days=longest_span(session, table.__tablename__))
+    except OverflowError:
+        return []
+    if dated_only or f.until is not None:
+        return [day >= floor]
+    return [or_(day >= floor, and_(table.date.is_(None), table.date_end >= f.since))]
+
+
+INDEXED_FILTERS = ("bbox", "since", "until", "type")
+NARROW_WINDOW = 0.15  # a date range over at most this share of the dates is read whole
+
+
+def _only_indexed(f: IncidentFilter | ClaimFilter) -> bool:
+    """True when `f` filters on nothing but bbox, dates and type, the filters the page
+    indexes of migration 0005 were built for; others are left to the query planner."""
+    return all(
+        getattr(f, name) is None for name in f.__dataclass_fields__ if name not in INDEXED_FILTERS
+    )
+
+
+def _unindexed(session: Session, col: Any) -> Any:
+    """`col`, written so that no index on it can serve the condition (the value is the
+    same): the page query then walks the one index chosen for it, testing these
+    conditions on the index's own copy of the columns. Planners misjudge bbox and type
+    selectivity on clustered data and otherwise pick an index that makes them sort."""
+    if isinstance(col.type, Date):
+        if session.get_bind().dialect.name == "sqlite":
+            return UnaryExpression(col, operator=custom_op("+"), type_=col.type)
+        return col + literal_column("0")
+    if isinstance(col.type, String):
+        return col.concat(literal_column("''"))
+    return col + literal_column("0")
+
+
+def _page_conditions(
+    session: Session,
+    table: Any,
+    f: IncidentFilter | ClaimFilter,
+    *,
+    date_indexed: bool,
+    dated_only: bool = False,
+) -> list[ColumnElement[bool]]:
+    """The bbox, date and type conditions of `incident_conditions`/`claim_conditions`, the
+    same predicates, with only `date` (if `date_indexed`) left open to an index."""
+
+    def col(c: Any) -> Any:
+        return _unindexed(session, c)
+
+    day = table.date if date_indexed else col(table.date)
+    conds: list[ColumnElement[bool]] = []
+    if f.bbox:
+        conds.append(f.bbox.condition(col(table.lat), col(table.lon)))
+    if f.since:
+        conds.append(func.coalesce(col(table.date_end), col(table.date)) >= f.since)
+        conds += _since_floor(session, table, f, day, dated_only=dated_only)
+    if f.until:
+        conds.append(day <= f.until)
+    if f.type:
+        conds.append(_type_condition(f.type, col(table.event_type), col(table.sub_event_type)))
+    return conds
+
+
+def _date_share(session: Session, f: ClaimFilter) -> float:
+    """Roughly what share of the claims lies in `f`'s date range (dates taken as even)."""
+    first, last = session.execute(
+        select(
+            select(func.min(ClaimRow.date)).scalar_subquery(),
+            select(func.max(ClaimRow.date)).scalar_subquery(),
+        )
+    ).one()
+    if first is None or last is None:
+        return 0.0
+    low = (
+        max(first, f.since - dt.timedelta(days=longest_span(session, "claims")))
+        if f.since
+        else first
+    )
+    high = min(last, f.until) if f.until else last
+    return max(0, (high - low).days + 1) / ((last - first).days + 1)
+
+
+def incident_page_ids(
+    session: Session, f: IncidentFilter, cursor: str | None = None, n: int = 101
+) -> list[tuple[str, dt.date | None]]:
+    """(id, date) of the first `n` incidents matching `f` after `cursor`, newest first.
+
+    The order is `coalesce(date, NO_DATE) DESC, id`, read in two parts so each walks an
+    index in order and stops after `n` rows: dated incidents by `date DESC, id`
+    (`ix_incidents_page`), then undated ones by `id`.
+    """
+    forced = _only_indexed(f)
+    if forced:
+        conds = _page_conditions(session, IncidentRow, f, date_indexed=True, dated_only=True)
+    else:
+        conds = incident_conditions(session, f)
+        conds += _since_floor(session, IncidentRow, f, dated_only=True)
+    after = decode_cursor(cursor, [dt.date, str]) if cursor else None
+    cols = (IncidentRow.id, IncidentRow.date)
+    rows: list[Any] = []
+    if after is None or after[0] != NO_DATE:
+        dated = [*conds, IncidentRow.date.is_not(None)]
+        if after is not None:
+            after_date, after_id = after
+            dated.append(IncidentRow.date <= after_date)
+            dated.append(or_(IncidentRow.date < after_date, IncidentRow.id > after_id))
+        query = select(*cols).where(*dated)
+        query = query.order_by(IncidentRow.date.desc(), IncidentRow.id).limit(n)
+        rows = list(session.execute(query).all())
+    if len(rows) < n and f.until is None:  # `until` matches dated incidents only
+        undated = [*incident_conditions(session, f), IncidentRow.date.is_(None)]
+        if after is not None and after[0] == NO_DATE:
+            undated.append(IncidentRow.id > after[1])
+        query = select(*cols).where(*undated).order_by(IncidentRow.id).limit(n - len(rows))
+        rows += session.execute(query).all()
+    return [(r[0], r[1]) for r in rows]
+
+
+def claim_page_ids(
+    session: Session, f: ClaimFilter, cursor: str | None = None, n: int = 101
+) -> list[str]:
+    """Ids of the first `n` claims matching `f` after `cursor`, in id order.
+
+    With only bbox, date and type filters the access path is chosen here: a narrow date
+    range is read whole from `ix_claims_date` and sorted; anything else walks
+    `ix_claims_page` in id order and stops after `n` matches.
+    """
+    if _only_indexed(f):
+        narrow = (f.since or f.until) is not None and _date_share(session, f) <= NARROW_WINDOW
+        conds = _page_conditions(session, ClaimRow, f, date_indexed=narrow)
+    else:
+        conds = claim_conditions(session, f) + _since_floor(session, ClaimRow, f)
+    if cursor:
+        (after,) = decode_cursor(cursor, [str])
+        conds.append(ClaimRow.id > after)
+    query = select(ClaimRow.id).where(*conds).order_by(ClaimRow.id).limit(n)
+    return list(session.execute(query).scalars().all())
+
+
 # --------------------------------------------------------------------------- claims
 
 
@@ -341,25 +521,34 @@ def claim_out(record: dict, doc: DocInfo | None, incident_id: str | None) -> dic
     return out
 
 
-def _claim_rows(session: Session, where: Sequence[ColumnElement[bool]]) -> list[dict]:
+def _documents(session: Session, doc_ids: set[str]) -> dict[str, DocInfo]:
+    """Document fields the API shows with a claim, by key (one keyed query, no join:
+    PostgreSQL planned the join as a sequential scan of every document)."""
+    if not doc_ids:
+        return {}
     rows = session.execute(
         select(
-            ClaimRow.record,
-            ClaimRow.incident_id,
             DocumentRow.id,
             DocumentRow.name,
             DocumentRow.title,
             DocumentRow.outlet,
             DocumentRow.published,
-        )
-        .join(DocumentRow, DocumentRow.id == ClaimRow.document_id)
+        ).where(DocumentRow.id.in_(sorted(doc_ids)))
+    ).all()
+    return {r[0]: DocInfo(r[0], r[1], r[2], r[3], r[4]) for r in rows}
+
+
+def _claim_rows(session: Session, where: Sequence[ColumnElement[bool]]) -> list[dict]:
+    rows = session.execute(
+        select(ClaimRow.record, ClaimRow.incident_id, ClaimRow.document_id)
         .where(*where)
         .order_by(ClaimRow.id)
     ).all()
+    docs = _documents(session, {r[2] for r in rows})
     return [
-        claim_out(r[0], DocInfo(r[2], r[3], r[4], r[5], r[6]), r[1])
+        claim_out(r[0], docs[r[2]], r[1])
         for r in rows
-        if isinstance(r[0], dict)
+        if isinstance(r[0], dict) and r[2] in docs  # as the inner join with documents did
     ]
 
 
@@ -368,15 +557,7 @@ def list_claims(
 ) -> tuple[list[dict], str | None]:
     check_limit(limit)
     with store.session() as s:
-        conds = claim_conditions(s, f)
-        if cursor:
-            (after,) = decode_cursor(cursor, [str])
-            conds.append(ClaimRow.id > after)
-        ids = list(
-            s.execute(select(ClaimRow.id).where(*conds).order_by(ClaimRow.id).limit(limit + 1))
-            .scalars()
-            .all()
-        )
+        ids = claim_page_ids(s, f, cursor, limit + 1)
         more = len(ids) > limit
         ids = ids[:limit]
         items = _claim_rows(s, [ClaimRow.id.in_(ids)]) if ids else []
@@ -446,8 +627,91 @@ def _incident(row: IncidentRow) -> Incident:
     return Incident.model_validate(row.record)
 
 
-def _incident_sort_key() -> Any:
-    return func.coalesce(IncidentRow.date, NO_DATE)
+_KEYED_SQL = {
+    # One array parameter instead of hundreds of bound ones; the JSON member as text
+    # (SQLite) or parsed by the driver (PostgreSQL).
+    "sqlite": (
+        "SELECT id, incident_id, document_id, outlet, stance, killed_low, killed_high, "
+        "json_extract(record, '$.perpetrators'), json_extract(record, '$.incident') "
+        "FROM claims WHERE {col} IN (SELECT value FROM json_each(?))",
+        "SELECT id, outlet FROM documents WHERE id IN (SELECT value FROM json_each(?))",
+        "SELECT id, record FROM incidents WHERE id IN (SELECT value FROM json_each(?))",
+    ),
+    "postgresql": (
+        "SELECT id, incident_id, document_id, outlet, stance, killed_low, killed_high, "
+        "record -> 'perpetrators', record ->> 'incident' "
+        "FROM claims WHERE {col} = ANY(%s)",
+        "SELECT id, outlet FROM documents WHERE id = ANY(%s)",
+        "SELECT id, record FROM incidents WHERE id = ANY(%s)",
+    ),
+}
+
+
+def _keyed(session: Session, sql: str, keys: Sequence[str]) -> list[tuple]:
+    """Rows of `sql` for `keys` (its one parameter), straight from the driver."""
+    dialect = session.get_bind().dialect.name
+    cursor = session.connection().connection.cursor()
+    try:
+        cursor.execute(sql, (json.dumps(list(keys)) if dialect == "sqlite" else list(keys),))
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
+def _json_member(value: Any) -> Any:
+    """A JSON value as read by `_keyed`: text from SQLite, already parsed by psycopg."""
+    if isinstance(value, str):
+        return [] if value == "[]" else json.loads(value)
+    return value
+
+
+def _claim_summaries(session: Session, incidents: Sequence[Incident]) -> dict[str, list[dict]]:
+    """What a list page needs of each incident's claims: outlet, stance, killed, perpetrators.
+
+    The same claims, grouped the same way, as `claims_of_incidents`, but read from the
+    claim columns (written from the same record by `Store._add_claims`) plus the JSON
+    members they lack, instead of decoding ~500 full records per page, and straight
+    through the driver: SQLAlchemy's handling of 500 rows and 600 bound keys cost
+    several times the query. Claims an incident lists but whose `incident_id` points
+    elsewhere (rare: a linker run in progress) take a second query. Documents are read
+    only for claims without their own outlet.
+    """
+    ids = {i.id for i in incidents}
+    listed = {cid: i.id for i in incidents for cid in i.claim_ids}
+    if not ids:
+        return {}
+    claims_sql, documents_sql, _ = _KEYED_SQL[session.get_bind().dialect.name]
+    rows = _keyed(session, claims_sql.format(col="incident_id"), sorted(ids))
+    missing = set(listed) - {r[0] for r in rows}
+    if missing:
+        rows += _keyed(session, claims_sql.format(col="id"), sorted(missing))
+    need_doc = sorted({r[2] for r in rows if not r[3]})
+    doc_outlets = dict(_keyed(session, documents_sql, need_doc)) if need_doc else {}
+    grouped: dict[str, list[dict]] = defaultdict(list)
+    seen: set[tuple[str, str]] = set()
+    for cid, column_incident, doc_id, outlet, stance, low, high, perps, record_incident in sorted(
+        rows, key=lambda r: r[0]
+    ):
+        if not outlet and doc_id not in doc_outlets:  # as the join with documents did
+            continue
+        linked = column_incident or record_incident
+        owner = (linked if linked in ids else None) or listed.get(cid)
+        if not owner or (owner, cid) in seen:
+            continue
+        seen.add((owner, cid))
+        perps = _json_member(perps)
+        grouped[owner].append(
+            {
+                "id": cid,
+                "outlet": outlet or doc_outlets[doc_id],
+                "stance": stance,
+                "killed": {"low": low, "high": high}
+                if low is not None or high is not None
+                else None,
+                "perpetrators": perps if isinstance(perps, list) else [],
+            }
+        )
+    return grouped
 
 
 def list_incidents(
@@ -455,31 +719,20 @@ def list_incidents(
 ) -> tuple[list[dict], str | None]:
     """One page of incidents, newest first, and the cursor of the next page (or None)."""
     check_limit(limit)
-    key = _incident_sort_key()
     with store.session() as s:
-        conds = incident_conditions(s, f)
-        if cursor:
-            after_date, after_id = decode_cursor(cursor, [dt.date, str])
-            conds.append(or_(key < after_date, and_(key == after_date, IncidentRow.id > after_id)))
-        rows = (
-            s.execute(
-                select(IncidentRow)
-                .where(*conds)
-                .order_by(key.desc(), IncidentRow.id)
-                .limit(limit + 1)
-            )
-            .scalars()
-            .all()
-        )
-        more = len(rows) > limit
-        rows = rows[:limit]
-        incidents = [_incident(r) for r in rows]
-        claims = claims_of_incidents(s, incidents)
+        page = incident_page_ids(s, f, cursor, limit + 1)
+        more = len(page) > limit
+        page = page[:limit]
+        records = dict(_keyed(s, _KEYED_SQL[s.get_bind().dialect.name][2], [i for i, _ in page]))
+        incidents = [
+            Incident.model_validate(_json_member(records[iid])) for iid, _ in page if iid in records
+        ]
+        claims = _claim_summaries(s, incidents)
     items = [incident_out(i, claims.get(i.id, [])) for i in incidents]
     next_cursor = None
-    if more and rows:
-        last = rows[-1]
-        next_cursor = encode_cursor([(last.date or NO_DATE).isoformat(), last.id])
+    if more and page:
+        last_id, last_date = page[-1]
+        next_cursor = encode_cursor([(last_date or NO_DATE).isoformat(), last_id])
     return items, next_cursor
 
 
