@@ -68,3 +68,58 @@ def test_claims_either_side_of_the_antimeridian_still_link():
     b = claim("c-west", doc="west.txt", at=(-17.8, -179.95), geo=1, date="2016-09-17")
     far = claim("c-far", doc="far.txt", at=(35.3, 40.1), geo=1, date="2016-09-17")
     assert groups(linker.partition([a, b, far])) == [("c-east", "c-west"), ("c-far",)]
+
+
+def claims_of(spec):
+    out = []
+    for n, (doc, kind, day, precision, place, geo) in enumerate(spec):
+        date = (
+            (dt.date(2016, 9, 1) + dt.timedelta(days=day)).isoformat() if day is not None else None
+        )
+        out.append(
+            claim(f"c{n:02d}", doc=f"{doc}.txt", kind=kind, date=date, precision=precision,
+                  at=place, geo=geo)
+        )  # fmt: skip
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(specs)
+def test_candidate_index_finds_every_link_from_both_ends(spec):
+    """Every pair `link_score` accepts is a candidate, found from either claim."""
+    items = sorted((linker.facts(c) for c in claims_of(spec)), key=lambda f: f.key)
+    index = linker._CandidateIndex(items)
+    for i, j in all_pairs(items):
+        assert (j in index.around(i)) == (i in index.around(j))
+        if linker.link_score(items[i], items[j]) is not None:
+            assert j in index.around(i), (items[i].claim, items[j].claim)
+
+
+def components(items):
+    """Connected parts of the graph of pairs `link_score` accepts, by brute force."""
+    parent = list(range(len(items)))
+
+    def find(i):
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    for i, j in all_pairs(items):
+        if linker.link_score(items[i], items[j]) is not None:
+            parent[find(i)] = find(j)
+    return [find(i) for i in range(len(items))]
+
+
+@settings(max_examples=200, deadline=None)
+@given(specs, st.data())
+def test_partition_around_seeds_equals_the_full_partition_there(spec, data):
+    """Re-partitioning only what the seeds reach gives the full partition's groups there."""
+    claims = claims_of(spec)
+    seeds = data.draw(st.lists(st.sampled_from(claims), min_size=1, max_size=3))
+    items = sorted((linker.facts(c) for c in claims), key=lambda f: f.key)
+    part_of = dict(zip((f.key for f in items), components(items), strict=True))
+    reached = {part_of[linker.claim_key(c)] for c in seeds}
+    expected = [g for g in linker.partition(claims) if part_of[linker.claim_key(g[0])] in reached]
+    got = linker.partition_around(claims, [linker.claim_key(c) for c in seeds])
+    assert groups(got) == groups(expected)
+    assert {linker.claim_key(c) for c in seeds} <= {linker.claim_key(c) for g in got for c in g}

@@ -14,7 +14,7 @@ from fogwatch.model import Claim, Document, Segment
 from fogwatch.store import Store
 from fogwatch.store.incidents import incident_detail, link_all, list_incidents
 from fogwatch.store.schema import ClaimRow, IncidentRow
-from test_incidents import DEIR, TARTUS, claim, offset
+from test_incidents import CLASH, DEIR, TARTUS, claim, offset
 
 from conftest import SEEDS
 
@@ -232,3 +232,45 @@ def test_documents_linked_at_the_same_time_still_meet(store_url):
         t.join()
     assert errors == []
     assert stored_partition(Store.open(store_url)) == memory_partition()
+
+
+def truce_corpus() -> dict[str, list[Claim]]:
+    """Two fights, two truces over one of them, in every order: flags must not depend on it."""
+    daraa, aleppo = (32.6189, 36.1021), (36.2021, 37.1343)
+    cease = ("Strategic developments", "Ceasefire or truce declared")
+    return {
+        "f.txt": [claim("c-f", doc="f.txt", kind=CLASH, at=daraa, geo=1, date="2017-05-12")],
+        "far.txt": [claim("c-a", doc="far.txt", kind=CLASH, at=aleppo, geo=1, date="2017-05-12")],
+        "t1.txt": [claim("c-t1", doc="t1.txt", kind=cease, at=daraa, geo=1, date="2017-05-10",
+                         evidence="A ceasefire in Daraa from 1 a.m. Thursday for 48 hours.")],
+        "t2.txt": [claim("c-t2", doc="t2.txt", kind=cease, at=daraa, geo=1, date="2017-05-11",
+                         evidence="A truce in Daraa for three days.")],
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "order",
+    [
+        ["f.txt", "far.txt", "t1.txt", "t2.txt"],
+        ["t1.txt", "t2.txt", "f.txt", "far.txt"],
+        ["t2.txt", "f.txt", "t1.txt", "far.txt"],
+    ],
+)
+def test_truce_flags_do_not_depend_on_arrival_order(store_url, order):
+    """A truce arriving after its violation flags it once; a second truce changes nothing."""
+    from fogwatch.incidents.linker import build_incidents
+
+    store = Store.open(store_url)
+    changed_by = {name: save(store, name, truce_corpus()[name]) for name in order}
+    stored = {r["id"]: r for r in list_incidents(store)}
+    memory = {i.id: i.model_dump(mode="json") for i in build_incidents(
+        [c for cs in truce_corpus().values() for c in cs])}  # fmt: skip
+    assert stored == memory
+    fight, far = incident_id(["c-f@f.txt"]), incident_id(["c-a@far.txt"])
+    assert "truce_violation" in stored[fight]["flags"]
+    assert "truce_violation" not in stored[far]["flags"]
+    # the second truce to arrive after the fight finds it flagged already
+    after_fight = order[order.index("f.txt") + 1 :]
+    truces_after = [n for n in after_fight if n.startswith("t")]
+    if len(truces_after) == 2:
+        assert fight not in changed_by[truces_after[1]]

@@ -68,6 +68,7 @@ class Facts:
     admin1: str | None
     perps: frozenset[str]
     targets: frozenset[str]
+    kind: tuple[str | None, str | None]
 
     @property
     def located(self) -> bool:
@@ -80,10 +81,6 @@ class Facts:
     @property
     def floating(self) -> bool:
         return not (self.located and self.dated)
-
-    @property
-    def kind(self) -> tuple[str | None, str | None]:
-        return (self.claim.event_type, self.claim.sub_event_type)
 
 
 def facts(claim: Claim) -> Facts:
@@ -105,6 +102,7 @@ def facts(claim: Claim) -> Facts:
         admin1=(loc.admin1 or None) if loc else None,
         perps=frozenset(r.party(a.name) for a in claim.perpetrators if resolved(a)),
         targets=frozenset(r.party(a.name) for a in claim.targets if resolved(a)),
+        kind=(claim.event_type, claim.sub_event_type),
     )
 
 
@@ -213,64 +211,103 @@ def _gridded(f: Facts) -> bool:
     return f.located and f.precision != 3
 
 
-def _candidate_pairs(items: list[Facts]) -> Iterable[tuple[int, int]]:
-    """Index pairs worth scoring: same document, or dated claims near in time and place.
+class _CandidateIndex:
+    """Which claims are worth scoring against a given one: same document, or dated claims
+    near it in time and place.
 
-    Exact, not a heuristic: `link_score` returns None for located claims (below province
-    level) farther apart than the largest radius, so those are bucketed on a grid of cells
-    at least that wide and paired only within the 3x3 cells around them (longitude wraps
-    at 180 degrees). Unlocated and province-level claims keep the date-only sweep.
-    Without the grid, one month-precision claim made the pool quadratic.
+    Exact, not a heuristic, and symmetric (`around(i)` holds j exactly when `around(j)`
+    holds i), so a search from new claims finds every link a full scoring would:
+
+    - time: a pair may link when the gap between its date intervals is at most the wider
+      of its two windows, so claims are kept in one date-sorted pool per window size and
+      each pool is searched with its own reach (a day-precise claim looks one day around
+      among day-precise claims, a month around among month-precise ones);
+    - type: claims of kinds `types_compatible` rejects are never paired;
+    - place: `link_score` returns None for located claims (below province level) farther
+      apart than the largest radius, so those are bucketed on a grid of cells at least
+      that wide and paired only within the 3x3 cells around them (longitude wraps at 180
+      degrees). Unlocated and province-level claims ("wild") pair with any dated claim
+      in reach, and every dated claim pairs with them.
     """
-    by_doc: dict[str, list[int]] = defaultdict(list)
-    for i, f in enumerate(items):
-        by_doc[f.claim.document].append(i)
+
+    def __init__(self, items: list[Facts]):
+        self.items = items
+        self.by_doc: dict[str, list[int]] = defaultdict(list)
+        for i, f in enumerate(items):
+            self.by_doc[f.claim.document].append(i)
+        self.cell_of, self.lon_cells = _grid(items)
+        # (cell or None for wild, window, kind) -> [(start, index)], sorted; per window
+        # the longest date interval, which widens the search to the left.
+        Pool = tuple[tuple[int, int] | None, int, tuple[str | None, str | None]]
+        self.pools: dict[Pool, list[tuple[dt.date, int]]] = defaultdict(list)
+        self.longest: dict[int, int] = defaultdict(int)
+        for i, f in enumerate(items):
+            if f.start is None or f.end is None:
+                continue
+            self.pools[(self.cell_of.get(i), f.window, f.kind)].append((f.start, i))
+            self.longest[f.window] = max(self.longest[f.window], (f.end - f.start).days)
+        for pool in self.pools.values():
+            pool.sort()
+        self.windows = sorted(self.longest)
+        self.cells_in_use = {cell for cell, _, _ in self.pools}
+        kinds = {kind for _, _, kind in self.pools}
+        # Most candidate pairs of a busy month fail on type alone (a protest and an air
+        # strike), so pools of incompatible kinds are never searched.
+        self.compatible = {
+            a: [b for b in kinds if types_compatible(*a, *b)] for a in {f.kind for f in items}
+        }
+
+    def around(self, i: int) -> set[int]:
+        """Indices of every claim `link_score` might link with claim `i` (never `i`)."""
+        f = self.items[i]
+        found = set(self.by_doc[f.claim.document])
+        if f.start is not None and f.end is not None:
+            own_cell = self.cell_of.get(i)
+            if own_cell is None:
+                cells = self.cells_in_use  # wild: every cell, and the other wild claims
+            else:
+                ci, cj = own_cell
+                cells = {
+                    (ci + di, (cj + dj) % self.lon_cells) for di in (-1, 0, 1) for dj in (-1, 0, 1)
+                }
+                cells.add(None)  # the wild claims
+            for window in self.windows:
+                reach = max(f.window, window)
+                lo = f.start - dt.timedelta(days=reach + self.longest[window])
+                hi = f.end + dt.timedelta(days=reach)
+                for cell in cells:
+                    for kind in self.compatible[f.kind]:
+                        pool = self.pools.get((cell, window, kind))
+                        if pool:
+                            found.update(_in_window(pool, lo, hi))
+        found.discard(i)
+        return found
+
+
+def _in_window(pool: list[tuple[dt.date, int]], lo: dt.date, hi: dt.date) -> Iterable[int]:
+    for s, j in pool[bisect.bisect_left(pool, (lo, -1)) :]:
+        if s > hi:
+            break
+        yield j
+
+
+def _candidate_pairs(items: list[Facts]) -> Iterable[tuple[int, int]]:
+    """Every index pair worth scoring (see `_CandidateIndex`), each once, sorted."""
+    index = _CandidateIndex(items)
     seen: set[tuple[int, int]] = set()
-    for members in by_doc.values():
-        for x, i in enumerate(members):
-            for j in members[x + 1 :]:
-                seen.add((min(i, j), max(i, j)))
-    dated = sorted((f.start, i) for i, f in enumerate(items) if f.start is not None)
-    starts = [s for s, _ in dated]
-    longest = max(((f.end - f.start).days for f in items if f.start and f.end), default=0)
-    wild = sorted((f.start, i) for i, f in enumerate(items) if f.start and not _gridded(f))
-    cells, cell_of, lon_cells = _grid(items)
-
-    def pair_all(i: int, pool: list[tuple[dt.date, int]], lo: dt.date, hi: dt.date) -> None:
-        for s, j in pool[bisect.bisect_left(pool, (lo, -1)) :]:
-            if s > hi:
-                break
-            if j != i:
-                seen.add((min(i, j), max(i, j)))
-
-    for i, f in enumerate(items):
-        if f.start is None or f.end is None:
-            continue
-        lo = f.start - dt.timedelta(days=f.window + longest)
-        hi = f.end + dt.timedelta(days=f.window)
-        if i not in cell_of:
-            for _, j in dated[bisect.bisect_left(starts, lo) : bisect.bisect_right(starts, hi)]:
-                if j != i:
-                    seen.add((min(i, j), max(i, j)))
-            continue
-        ci, cj = cell_of[i]
-        for di in (-1, 0, 1):
-            for dj in (-1, 0, 1):
-                neighbour = (ci + di, (cj + dj) % lon_cells)
-                pair_all(i, cells.get(neighbour, []), lo, hi)
-        pair_all(i, wild, lo, hi)
+    for i in range(len(items)):
+        for j in index.around(i):
+            seen.add((min(i, j), max(i, j)))
     return sorted(seen)
 
 
-def _grid(
-    items: list[Facts],
-) -> tuple[dict[tuple[int, int], list[tuple[dt.date, int]]], dict[int, tuple[int, int]], int]:
-    """Dated, gridded claims bucketed in cells at least the largest radius wide."""
+def _grid(items: list[Facts]) -> tuple[dict[int, tuple[int, int]], int]:
+    """Cells, at least the largest radius wide, of the dated claims placed below province
+    level: (cell of each such claim, cells around the globe)."""
     gridded = [i for i, f in enumerate(items) if _gridded(f) and f.start is not None]
-    cells: dict[tuple[int, int], list[tuple[dt.date, int]]] = defaultdict(list)
     cell_of: dict[int, tuple[int, int]] = {}
     if not gridded:
-        return cells, cell_of, 1
+        return cell_of, 1
     reach = max(items[i].radius for i in gridded) * 1.01 + 0.01
     max_lat = max(abs(items[i].lat) for i in gridded)  # type: ignore[arg-type]
     lat_size = reach / 111.0
@@ -280,27 +317,69 @@ def _grid(
     lon_size = 360.0 / lon_cells
     for i in gridded:
         f = items[i]
-        cell = (math.floor(f.lat / lat_size), math.floor((f.lon + 180.0) / lon_size) % lon_cells)
-        cell_of[i] = cell
-        cells[cell].append((f.start, i))
-    for pool in cells.values():
-        pool.sort()
-    return cells, cell_of, lon_cells
+        cell_of[i] = (
+            math.floor(f.lat / lat_size),  # type: ignore[operator]
+            math.floor((f.lon + 180.0) / lon_size) % lon_cells,  # type: ignore[operator]
+        )
+    return cell_of, lon_cells
+
+
+Edge = tuple[float, str, str, int, int]
+
+
+def _edges(items: list[Facts]) -> list[Edge]:
+    edges: list[Edge] = []
+    for i, j in _candidate_pairs(items):
+        score = link_score(items[i], items[j])
+        if score is not None:
+            edges.append((score, items[i].key, items[j].key, i, j))
+    return edges
 
 
 def partition(claims: list[Claim]) -> list[list[Claim]]:
     """Group claims into incidents. Depends only on the set of claims, not their order."""
     items = sorted((facts(c) for c in claims), key=lambda f: f.key)
-    edges: list[tuple[float, str, str, int, int]] = []
-    for i, j in _candidate_pairs(items):
-        score = link_score(items[i], items[j])
-        if score is not None:
-            edges.append((score, items[i].key, items[j].key, i, j))
+    return _merge(items, _edges(items), range(len(items)))
+
+
+def partition_around(claims: list[Claim], seeds: Iterable[str]) -> list[list[Claim]]:
+    """The incidents of the claims connected to `seeds` (claim keys) by possible links.
+
+    Claims that no chain of possible links (`link_score` not None) joins to a seed are
+    left out. Merging only ever follows those links, so the groups returned are exactly
+    the groups `partition(claims)` makes of the same claims, at the cost of scoring the
+    seeds' connected part only: a new report in Aleppo does not re-score Daraa.
+    """
+    items = sorted((facts(c) for c in claims), key=lambda f: f.key)
+    position = {f.key: i for i, f in enumerate(items)}
+    index = _CandidateIndex(items)
+    reached = {position[k] for k in seeds if k in position}
+    queue = sorted(reached)
+    scored: dict[tuple[int, int], float | None] = {}
+    while queue:
+        i = queue.pop()
+        for j in index.around(i):
+            pair = (min(i, j), max(i, j))
+            if pair not in scored:
+                scored[pair] = link_score(items[pair[0]], items[pair[1]])
+            if scored[pair] is not None and j not in reached:
+                reached.add(j)
+                queue.append(j)
+    edges = [
+        (score, items[i].key, items[j].key, i, j)
+        for (i, j), score in sorted(scored.items())
+        if score is not None
+    ]
+    return _merge(items, edges, sorted(reached))
+
+
+def _merge(items: list[Facts], edges: list[Edge], nodes: Iterable[int]) -> list[list[Claim]]:
+    """Kruskal-like greedy merge of `nodes` along `edges`, refusing conflicting groups."""
     edges = _drop_ambiguous(items, edges)
     edges.sort(key=lambda e: (-e[0], e[1], e[2]))
 
-    parent = list(range(len(items)))
-    members: dict[int, list[int]] = {i: [i] for i in range(len(items))}
+    parent = {i: i for i in nodes}
+    members: dict[int, list[int]] = {i: [i] for i in parent}
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -322,9 +401,7 @@ def partition(claims: list[Claim]) -> list[list[Claim]]:
     return sorted(groups, key=lambda g: claim_key(g[0]))
 
 
-def _drop_ambiguous(
-    items: list[Facts], edges: list[tuple[float, str, str, int, int]]
-) -> list[tuple[float, str, str, int, int]]:
+def _drop_ambiguous(items: list[Facts], edges: list[Edge]) -> list[Edge]:
     """A floating claim whose anchored candidates conflict with each other joins none."""
     anchored_of: dict[int, set[int]] = defaultdict(set)
     for _s, _a, _b, i, j in edges:

@@ -16,10 +16,15 @@ from sqlalchemy import and_, func, or_, select, text
 from sqlalchemy.orm import Session
 
 import fogwatch.store.schema_incidents  # noqa: F401  (registers the reference tables)
-from fogwatch.incidents.linker import claim_key, incident_id, partition
+from fogwatch.incidents.linker import claim_key, incident_id, partition_around
 from fogwatch.incidents.reconcile import reconcile
 from fogwatch.incidents.rules import rules
-from fogwatch.incidents.truces import Truce, inside, truces_from_claims
+from fogwatch.incidents.truces import (
+    TRUCE_SUB_TYPES,
+    Truce,
+    truces_from_claims,
+    violated_truces,
+)
 from fogwatch.model import Claim, Incident
 from fogwatch.store.db import Store
 from fogwatch.store.schema import ClaimRow, IncidentRow, SegmentRow
@@ -111,11 +116,16 @@ def neighbourhood(session: Session, claims: list[Claim]) -> list[Claim]:
 
 
 def truces_near(session: Session, start: dt.date, end: dt.date) -> list[Truce]:
-    """Truces declared by stored claims that may cover days in [start, end]."""
+    """Truces declared by stored claims that may cover days in [start, end].
+
+    Only claims of a sub-type that can declare a truce are read (`is_truce`), not every
+    Strategic development of the window: this runs once per link.
+    """
     longest = rules().truce_default_days + NEIGHBOUR_DAYS
     rows = session.execute(
         select(ClaimRow).where(
             ClaimRow.event_type == "Strategic developments",
+            ClaimRow.sub_event_type.in_(sorted(TRUCE_SUB_TYPES | {"Agreement"})),
             ClaimRow.date >= start - dt.timedelta(days=longest),
             ClaimRow.date <= end,
         )
@@ -169,8 +179,11 @@ def relink(store: Store, claims: list[Claim]) -> list[str]:
     with store.sessions.begin() as s:
         _serialise(s)
         pool = neighbourhood(s, claims)
+        # Only the part of the neighbourhood a chain of possible links joins to the new
+        # claims can change; the rest keeps its incidents (see `partition_around`).
+        groups = partition_around(pool, [claim_key(c) for c in claims])
+        pool = [c for group in groups for c in group]
         old_of = {c.id: c.incident for c in pool}
-        groups = partition(pool)
         truces = _truces_for(s, pool)
         old_ids = {i for i in old_of.values() if i}
         stored_members = {
@@ -211,28 +224,35 @@ def relink(store: Store, claims: list[Claim]) -> list[str]:
 
 
 def _reflag(session: Session, truces: list[Truce], exclude: set[str]) -> list[str]:
-    """Rebuild stored incidents a newly declared truce covers, so they gain the flag."""
-    changed = []
-    for truce in truces:
-        rows = session.execute(
-            select(IncidentRow).where(
-                IncidentRow.date >= truce.start.date(), IncidentRow.date <= truce.end.date()
-            )
-        ).scalars()
-        for row in list(rows):
-            if row.id in exclude:
-                continue
-            incident = Incident.model_validate(row.record)
-            if not inside(truce, incident.location, incident.date):
-                continue
-            members = _claims_from_rows(
-                session,
-                session.execute(select(ClaimRow).where(ClaimRow.incident_id == row.id)).scalars(),
-            )
-            rebuilt = reconcile(row.id, members, _truces_for(session, members) + truces)
-            session.merge(_incident_row(rebuilt))
-            changed.append(row.id)
-    return changed
+    """Flag stored incidents a newly declared truce covers; returns the changed ids.
+
+    The flag is all a truce adds to an incident, so only violent incidents inside one of
+    the new truces that lack `truce_violation` are rebuilt, and the new truces are enough
+    to rebuild them (other truces could only set the same flag again).
+    """
+    start = min(t.start.date() for t in truces)
+    end = max(t.end.date() for t in truces)
+    rows = session.execute(
+        select(IncidentRow).where(IncidentRow.date >= start, IncidentRow.date <= end)
+    ).scalars()
+    stale = []
+    for row in rows:
+        if row.id in exclude or "truce_violation" in (row.record.get("flags") or []):
+            continue
+        if violated_truces(Incident.model_validate(row.record), truces):
+            stale.append(row.id)
+    if not stale:
+        return []
+    members: dict[str, list[ClaimRow]] = {iid: [] for iid in stale}
+    for claim_row in session.execute(
+        select(ClaimRow).where(ClaimRow.incident_id.in_(stale))
+    ).scalars():
+        members[claim_row.incident_id].append(claim_row)
+    for iid in stale:
+        session.merge(
+            _incident_row(reconcile(iid, _claims_from_rows(session, members[iid]), truces))
+        )
+    return stale
 
 
 def link_all(store: Store) -> list[str]:
