@@ -15,7 +15,7 @@ import json
 import random
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from fogwatch.api.queries import (
     NO_DATE,
@@ -278,3 +278,51 @@ def test_list_page_equals_the_full_records_path_on_the_api_corpus(store_url):
     assert items
     assert {i["id"]: i for i in items} == _full_path(store)
     assert any(i["disputes"] for i in items)
+
+
+def test_an_existing_store_upgrades_to_the_page_indexes(store_url):
+    """A store at migration 0004, with rows, gains 0005's indexes on open and answers the
+    same; downgrading removes them again."""
+    from alembic import command
+    from alembic.config import Config
+
+    from fogwatch.store.db import MIGRATIONS, make_engine
+
+    def alembic(engine, verb: str, revision: str) -> None:
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            getattr(command, verb)(cfg, revision)
+
+    def indexes(engine) -> set[str]:  # the inspector skips expression indexes on SQLite
+        sql = {
+            "sqlite": "SELECT name FROM sqlite_master WHERE type = 'index'",
+            "postgresql": "SELECT indexname FROM pg_indexes",
+        }[engine.dialect.name]
+        with engine.connect() as conn:
+            return set(conn.execute(text(sql)).scalars())
+
+    engine = make_engine(store_url)
+    alembic(engine, "upgrade", "0004")
+    before = Store(engine)
+    data = generate(seed=3)
+    for table, rows in zip(("documents", "incidents", "claims"), data, strict=True):
+        before.bulk_copy(table, COLUMNS[table], rows)
+    assert "ix_incidents_page" not in indexes(engine)
+    f = IncidentFilter(bbox=BBox(35.0, 32.0, 40.0, 36.0), since=START + dt.timedelta(days=30))
+    expected = [
+        r[0]
+        for r in sorted(
+            (r for r in data[1] if _matches(f, r)),
+            key=lambda r: (-(r[3] or NO_DATE).toordinal(), r[0]),
+        )
+    ]
+    store = Store.open(store_url)
+    new = {"ix_incidents_page", "ix_incidents_span", "ix_claims_page", "ix_claims_date"}
+    assert new | {"ix_claims_span"} <= indexes(store.engine)
+    assert _walk(lambda f, c, n: list_incidents(store, f, c, n), f, 7) == expected
+    store.engine.dispose()
+    alembic(engine, "downgrade", "0004")
+    assert not (new & indexes(engine))
+    engine.dispose()

@@ -383,9 +383,9 @@ def _unindexed(session: Session, col: Any) -> Any:
     same): the page query then walks the one index chosen for it, testing these
     conditions on the index's own copy of the columns. Planners misjudge bbox and type
     selectivity on clustered data and otherwise pick an index that makes them sort."""
+    if session.get_bind().dialect.name == "sqlite":  # unary +: a no-op on any value
+        return UnaryExpression(col, operator=custom_op("+"), type_=col.type)
     if isinstance(col.type, Date):
-        if session.get_bind().dialect.name == "sqlite":
-            return UnaryExpression(col, operator=custom_op("+"), type_=col.type)
         return col + literal_column("0")
     if isinstance(col.type, String):
         return col.concat(literal_column("''"))
