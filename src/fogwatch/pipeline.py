@@ -25,6 +25,17 @@ if TYPE_CHECKING:
     from fogwatch.store import Store
 
 
+# Stored documents per incremental link: fewer, larger links cost less in total (each
+# re-scores the neighbourhood it touches); more frequent ones show incidents sooner and
+# hold fewer claims in memory. 150 benchmark documents: 13.7 s of linking every 32, 4.3 s
+# in one link (docs/performance.md).
+LINK_EVERY = 256
+
+# Claims per linking transaction at most: the neighbourhood query binds one parameter per
+# new claim id, and SQLite and PostgreSQL cap bound parameters at 32,766 and 65,535.
+MAX_LINK_CLAIMS = 20_000
+
+
 @dataclass
 class IngestReport:
     """What a run did, for the CLI summary and for scripts (`--format json`)."""
@@ -69,7 +80,7 @@ def ingest(
     store: Store,
     extractor: Extractor | None,
     on_item: Callable[[Document | IngestError, int], None] | None = None,
-    link_every: int = 32,
+    link_every: int = LINK_EVERY,
 ) -> IngestReport:
     """Read inputs, extract claims from new documents and store them, one transaction each.
 
@@ -78,14 +89,13 @@ def ingest(
     would pay the batching and worker start-up per document. Each document is still
     stored on its own as soon as its claims are out, so a crash loses at most the
     documents in flight, never half a document. Linking runs once per `link_every`
-    stored documents: each link reads the stored neighbourhood of the new claims
-    (claims within about a month and a day's drive of them) and re-partitions all of
-    it, so in a dense month of reporting linking 32 documents costs about what linking
-    one does, while deferring all links to the end would re-partition the full month
-    several times over (measured in docs/performance.md). The partition depends only
-    on the set of claims, not on the order they came in, so the incidents are the same.
-    Claims stored but not yet linked when a run dies are linked by `link_all` on the
-    next run.
+    stored documents (and whenever `MAX_LINK_CLAIMS` claims wait): each link reads the
+    stored neighbourhood of the new claims and re-partitions the parts of it that
+    possible links join to them, so in a dense month of reporting one link of many
+    documents costs little more than a link of one (measured in docs/performance.md).
+    The partition depends only on the set of claims, not on the order they came in, so
+    the incidents are the same however often it links. Claims stored but not yet linked
+    when a run dies are linked by `link_all` on the next run.
 
     `on_item(item, claims)` is called after each input, for progress bars.
     """
@@ -97,7 +107,7 @@ def ingest_documents(
     store: Store,
     extractor: Extractor | None,
     on_item: Callable[[Document | IngestError, int], None] | None = None,
-    link_every: int = 32,
+    link_every: int = LINK_EVERY,
     link_leftovers: bool = True,
 ) -> IngestReport:
     """`ingest` for documents already read (a feed poll, a Dask partition); see `ingest`.
@@ -135,7 +145,7 @@ def ingest_documents(
         if stored:
             unlinked.extend(claims)
             stored_since_link += 1
-        if stored_since_link >= link_every:
+        if stored_since_link >= link_every or len(unlinked) >= MAX_LINK_CLAIMS:
             link(store, unlinked)
             unlinked, stored_since_link = [], 0
         if on_item:
@@ -146,13 +156,6 @@ def ingest_documents(
     if link_leftovers:
         link_all(store)
     return report
-
-
-# Claims per linking transaction on SQLite: the neighbourhood query has one bounding
-# box per located claim, and SQLite refuses an expression tree deeper than 1,000 terms.
-# PostgreSQL has no such limit, and one big link is cheaper than several (each
-# re-partitions the whole neighbourhood), so there they go at once.
-MAX_LINK_CLAIMS = 800
 
 
 def extract_stream(
@@ -171,12 +174,9 @@ def extract_stream(
 def link(store: Store, claims: list[Claim]) -> list[str]:
     """Link stored claims (of one or many documents) into incidents, incrementally.
 
-    On SQLite, claims go to the linker in runs of whole documents of at most
-    `MAX_LINK_CLAIMS` claims (a document with more goes alone); each run is one linking
-    transaction.
+    Claims go to the linker in runs of whole documents of at most `MAX_LINK_CLAIMS`
+    claims (a document with more goes alone); each run is one linking transaction.
     """
-    if store.engine.dialect.name != "sqlite":
-        return IncidentLinker(store).link_document(claims) if claims else []
     changed: list[str] = []
     run: list[Claim] = []
     for _doc, group in groupby(claims, key=lambda c: c.document):

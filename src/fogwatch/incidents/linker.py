@@ -69,6 +69,8 @@ class Facts:
     perps: frozenset[str]
     targets: frozenset[str]
     kind: tuple[str | None, str | None]
+    # (key, hash of every field the pair rules read): what the pair cache is keyed on
+    identity: tuple[str, int] = ("", 0)
 
     @property
     def located(self) -> bool:
@@ -89,8 +91,9 @@ def facts(claim: Claim) -> Facts:
     located = loc is not None and loc.lat is not None and loc.lon is not None
     start = claim.date
     end = claim.date_end if claim.date_end and start and claim.date_end >= start else start
-    return Facts(
-        key=claim_key(claim),
+    key = claim_key(claim)
+    fields = dict(
+        key=key,
         claim=claim,
         start=start,
         end=end,
@@ -104,6 +107,9 @@ def facts(claim: Claim) -> Facts:
         targets=frozenset(r.party(a.name) for a in claim.targets if resolved(a)),
         kind=(claim.event_type, claim.sub_event_type),
     )
+    read_by_rules = (claim.document, claim.segment, point(claim.killed))
+    content = tuple(v for k, v in fields.items() if k not in ("key", "claim"))
+    return Facts(**fields, identity=(key, hash(content + read_by_rules)))
 
 
 # --------------------------------------------------------------------------- pair rules
@@ -201,6 +207,47 @@ def link_score(a: Facts, b: Facts) -> float | None:
     if ka is not None and ka == kb:
         score += 0.5
     return round(score, 6)
+
+
+class _PairCache:
+    """Scores and conflicts of claim pairs, remembered across links in one process.
+
+    Why: a feed watcher links a few new claims at a time into a dense month, and every
+    link re-scores the components they join; without memory each poll pays again for
+    thousands of pairs of stored claims it scored on the last poll. Entries are keyed
+    on both claims' `Facts.identity` (the key and a hash of every field the pair rules
+    read), so a cached answer is never used for claims whose content differs, and
+    stores or tests sharing the process cannot see each other's entries. Emptied when
+    it holds `limit` entries, which bounds its memory (a few hundred MB at most).
+    """
+
+    def __init__(self, limit: int = 2_000_000):
+        self.limit = limit
+        self.scores: dict[tuple, float | None] = {}
+        self.conflicts: dict[tuple, bool] = {}
+
+    def score(self, a: Facts, b: Facts) -> float | None:
+        key = (a.identity, b.identity) if a.key <= b.key else (b.identity, a.identity)
+        try:
+            return self.scores[key]
+        except KeyError:
+            if len(self.scores) >= self.limit:
+                self.scores.clear()
+            value = self.scores[key] = link_score(a, b)
+            return value
+
+    def conflict(self, a: Facts, b: Facts) -> bool:
+        key = (a.identity, b.identity) if a.key <= b.key else (b.identity, a.identity)
+        try:
+            return self.conflicts[key]
+        except KeyError:
+            if len(self.conflicts) >= self.limit:
+                self.conflicts.clear()
+            value = self.conflicts[key] = conflict(a, b)
+            return value
+
+
+PAIRS = _PairCache()
 
 
 # --------------------------------------------------------------------------- partition
@@ -361,7 +408,7 @@ def partition_around(claims: list[Claim], seeds: Iterable[str]) -> list[list[Cla
         for j in index.around(i):
             pair = (min(i, j), max(i, j))
             if pair not in scored:
-                scored[pair] = link_score(items[pair[0]], items[pair[1]])
+                scored[pair] = PAIRS.score(items[pair[0]], items[pair[1]])
             if scored[pair] is not None and j not in reached:
                 reached.add(j)
                 queue.append(j)
@@ -391,7 +438,7 @@ def _merge(items: list[Facts], edges: list[Edge], nodes: Iterable[int]) -> list[
         ri, rj = find(i), find(j)
         if ri == rj:
             continue
-        if any(conflict(items[x], items[y]) for x in members[ri] for y in members[rj]):
+        if any(PAIRS.conflict(items[x], items[y]) for x in members[ri] for y in members[rj]):
             continue
         if ri > rj:
             ri, rj = rj, ri
@@ -413,7 +460,9 @@ def _drop_ambiguous(items: list[Facts], edges: list[Edge]) -> list[Edge]:
     for i, anchors in anchored_of.items():
         ordered = sorted(anchors)
         if any(
-            conflict(items[x], items[y]) for n, x in enumerate(ordered) for y in ordered[n + 1 :]
+            PAIRS.conflict(items[x], items[y])
+            for n, x in enumerate(ordered)
+            for y in ordered[n + 1 :]
         ):
             ambiguous.add(i)
     return [

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -25,6 +25,12 @@ def norm(text: str | None) -> str:
     """Lower case, punctuation folded to spaces, a leading "the" dropped: for name matching."""
     if not text:
         return ""
+    return _norm(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _norm(text: str) -> str:
+    # cached: reconciling an incident normalises the same few actor names many times
     text = re.sub(r"[^\w]+", " ", text.lower()).strip()
     return re.sub(r"^the ", "", text)
 

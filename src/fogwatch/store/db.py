@@ -491,15 +491,14 @@ class Store:
                 .scalars()
                 .all()
             )
-            claims = (
-                s.execute(
-                    select(ClaimRow.record)
+            claims = [
+                _with_incident(record, incident)
+                for record, incident in s.execute(
+                    select(ClaimRow.record, ClaimRow.incident_id)
                     .where(ClaimRow.document_id == row.id)
                     .order_by(ClaimRow.id)
                 )
-                .scalars()
-                .all()
-            )
+            ]
         detail = _summary_with_counts(row, len(segs))
         detail["text"] = row.text
         detail["segments_detail"] = [segment_summary(g) for g in segs]
@@ -508,10 +507,12 @@ class Store:
 
     def claims(self, document_id: str | None = None) -> list[dict]:
         with self.session() as s:
-            query = select(ClaimRow.record).order_by(ClaimRow.document_id, ClaimRow.id)
+            query = select(ClaimRow.record, ClaimRow.incident_id).order_by(
+                ClaimRow.document_id, ClaimRow.id
+            )
             if document_id:
                 query = query.where(ClaimRow.document_id == document_id)
-            return list(s.execute(query).scalars())
+            return [_with_incident(record, incident) for record, incident in s.execute(query)]
 
     def stats(self) -> dict:
         with self.session() as s:
@@ -561,3 +562,9 @@ def segment_summary(row: SegmentRow) -> dict:
         "kind": row.kind,
         "syndication_group": row.syndication_group,
     }
+
+
+def _with_incident(record: dict, incident_id: str | None) -> dict:
+    """A claim record with its incident: linking writes the `incident_id` column only (the
+    record stays as extracted, so full-text indexes on it are not rebuilt per link)."""
+    return {**record, "incident": incident_id} if incident_id else record

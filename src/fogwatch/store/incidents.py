@@ -12,7 +12,7 @@ import datetime as dt
 import math
 from collections.abc import Iterable
 
-from sqlalchemy import and_, func, or_, select, text
+from sqlalchemy import Text, and_, bindparam, cast, delete, func, or_, select, text
 from sqlalchemy.orm import Session
 
 import fogwatch.store.schema_incidents  # noqa: F401  (registers the reference tables)
@@ -35,8 +35,42 @@ from fogwatch.store.schema import ClaimRow, IncidentRow, SegmentRow
 NEIGHBOUR_DAYS = 31
 
 
-def _claims_from_rows(session: Session, rows: Iterable[ClaimRow]) -> list[Claim]:
-    """Claims from rows, with their current incident and syndication group.
+# The claim columns linking reads, with the record as stored text (not decoded): records
+# never change once written, so their text identifies a decoded claim (see `_claim_of`).
+LINK_COLUMNS = (
+    ClaimRow.id,
+    ClaimRow.document_id,
+    ClaimRow.segment_idx,
+    ClaimRow.incident_id,
+    ClaimRow.syndication_group,
+    cast(ClaimRow.record, Text).label("record_text"),
+)
+
+_DECODED: dict[str, Claim] = {}
+_DECODED_LIMIT = 50_000
+
+
+def _claim_of(record_text: str) -> Claim:
+    """A fresh copy of the claim stored as this text, decoded once per process.
+
+    Why: every link reads the stored neighbourhood of its new claims, and a feed watcher
+    linking into a dense month reads the same few thousand records on every poll;
+    decoding and validating them was a third of its linking time. The cache is keyed by
+    the record's text itself, so it can only return what decoding would.
+    """
+    claim = _DECODED.get(record_text)
+    if claim is None:
+        if len(_DECODED) >= _DECODED_LIMIT:
+            _DECODED.clear()
+        claim = _DECODED[record_text] = Claim.model_validate_json(record_text)
+    # A shallow copy: linking sets only top-level fields (incident, syndication group) on
+    # the claims it reads, and nothing in the incidents stage mutates nested parts.
+    return claim.model_copy()
+
+
+def _claims_from_rows(session: Session, rows: Iterable) -> list[Claim]:
+    """Claims from rows (ORM rows, or rows of `LINK_COLUMNS`), with their current
+    incident and syndication group.
 
     A segment's syndication group can be set after its claims were written (when a copy
     arrives later), so the segment's value wins over the claim row's.
@@ -54,7 +88,8 @@ def _claims_from_rows(session: Session, rows: Iterable[ClaimRow]) -> list[Claim]
             groups[(seg[0], seg[1])] = seg[2]
     out = []
     for row in rows:
-        claim = Claim.model_validate(row.record)
+        text = getattr(row, "record_text", None)
+        claim = _claim_of(text) if text is not None else Claim.model_validate(row.record)
         claim.incident = row.incident_id
         claim.syndication_group = groups.get((row.document_id, row.segment_idx)) or (
             row.syndication_group
@@ -63,55 +98,104 @@ def _claims_from_rows(session: Session, rows: Iterable[ClaimRow]) -> list[Claim]
     return out
 
 
-def _neighbour_rows(session: Session, claims: list[Claim]) -> list[ClaimRow]:
-    """Stored claims that could link with `claims`: in their date window and bounding box."""
+# Bounding boxes per neighbourhood query at most: SQLite refuses an expression tree deeper
+# than 1,000 terms, so nearby claims share a box (see `_boxes`).
+MAX_BOXES = 200
+
+
+def _boxes(points: list[tuple[float, float]], reach_km: float) -> list[tuple[float, ...]]:
+    """(min_lat, max_lat, min_lon, max_lon) boxes covering `reach_km` around every point.
+
+    Points are bucketed in grid cells at least `reach_km` wide and each occupied cell gets
+    one box (the cell grown by the reach), so a batch of thousands of claims in one
+    country needs a few dozen boxes, not one each. Cells double in size until there are
+    at most `MAX_BOXES`.
+    """
+    widest = max(abs(lat) for lat, _ in points)
+    dlat = reach_km / 111.0
+    dlon = reach_km / (111.0 * max(0.1, math.cos(math.radians(min(89.0, widest + dlat)))))
+    size_lat, size_lon = dlat, dlon
+    while True:
+        cells = {(math.floor(lat / size_lat), math.floor(lon / size_lon)) for lat, lon in points}
+        if len(cells) <= MAX_BOXES:
+            break
+        size_lat, size_lon = size_lat * 2, size_lon * 2
+    return [
+        (
+            i * size_lat - dlat,
+            (i + 1) * size_lat + dlat,
+            j * size_lon - dlon,
+            (j + 1) * size_lon + dlon,
+        )
+        for i, j in sorted(cells)
+    ]
+
+
+def _neighbour_rows(session: Session, claims: list[Claim]) -> list:
+    """Stored claims that could link with `claims` directly: in their date window (by
+    each stored claim's own precision) and near them."""
     r = rules()
     dated = [c for c in claims if c.date]
     if not dated:
         return []
-    window = max(r.window(c.date_precision) for c in dated) + NEIGHBOUR_DAYS
-    lo = min(c.date for c in dated) - dt.timedelta(days=window)  # type: ignore[type-var]
-    hi = max((c.date_end or c.date) for c in dated) + dt.timedelta(days=window)  # type: ignore[type-var,operator]
-    query = select(ClaimRow).where(ClaimRow.date >= lo, ClaimRow.date <= hi)
-    located = [c.location for c in claims if c.location and c.location.lat is not None]
-    all_located = len(located) == len(claims)
-    if located and all_located:
-        reach = max(r.distance_km.values()) * r.spread_factor
-        boxes = []
-        for loc in located:
-            dlat = reach / 111.0
-            dlon = reach / (111.0 * max(0.1, math.cos(math.radians(loc.lat or 0))))
-            boxes.append(
-                and_(
-                    ClaimRow.lat.between(loc.lat - dlat, loc.lat + dlat),  # type: ignore[operator]
-                    ClaimRow.lon.between(loc.lon - dlon, loc.lon + dlon),  # type: ignore[operator]
-                )
+    widest_new = max(r.window(c.date_precision) for c in dated)
+    window = widest_new + NEIGHBOUR_DAYS
+    first = min(c.date for c in dated)  # type: ignore[type-var]
+    last = max((c.date_end or c.date) for c in dated)  # type: ignore[type-var,operator]
+    query = select(*LINK_COLUMNS).where(
+        ClaimRow.date >= first - dt.timedelta(days=window),
+        ClaimRow.date <= last + dt.timedelta(days=window),
+    )
+    # Within that range, a pair links only when its date intervals come within the wider
+    # of the two windows: a day-precise stored claim must be a day or so away, a
+    # month-precise one may be a month away. The stored precision is read from the record.
+    precision = ClaimRow.record["date_precision"].as_string()
+    reaches = []
+    for name in sorted(r.date_window_days):
+        days = dt.timedelta(days=max(r.window(name), widest_new))
+        is_name = (
+            or_(precision.is_(None), precision == name) if name == "day" else precision == name
+        )
+        reaches.append(
+            and_(
+                is_name,
+                ClaimRow.date <= last + days,
+                func.coalesce(ClaimRow.date_end, ClaimRow.date) >= first - days,
             )
+        )
+    other = precision.not_in(sorted(r.date_window_days))
+    query = query.where(or_(*reaches, other))
+    located = [
+        (c.location.lat, c.location.lon)
+        for c in claims
+        if c.location and c.location.lat is not None and c.location.lon is not None
+    ]
+    if located and len(located) == len(claims):
+        reach = max(r.distance_km.values()) * r.spread_factor
+        boxes = [
+            and_(ClaimRow.lat.between(a, b), ClaimRow.lon.between(c, d))  # type: ignore[arg-type]
+            for a, b, c, d in _boxes(located, reach)
+        ]
         query = query.where(or_(ClaimRow.lat.is_(None), *boxes))
-    return list(session.execute(query).scalars())
+    return list(session.execute(query))
 
 
 def neighbourhood(session: Session, claims: list[Claim]) -> list[Claim]:
     """The new claims, stored claims near them, and the rest of those claims' incidents."""
     ids = {c.id for c in claims}
-    stored = {
-        r.id: r for r in session.execute(select(ClaimRow).where(ClaimRow.id.in_(ids))).scalars()
-    }
-    rows = dict(stored)
-    for row in _neighbour_rows(session, claims):
-        rows.setdefault(row.id, row)
-    touched = {r.incident_id for r in rows.values() if r.incident_id}
-    if touched:
-        for row in session.execute(
-            select(ClaimRow).where(ClaimRow.incident_id.in_(touched))
-        ).scalars():
-            rows.setdefault(row.id, row)
-    missing = sorted(c.id for c in claims if c.id not in stored)
+    rows = {r.id: r for r in session.execute(select(*LINK_COLUMNS).where(ClaimRow.id.in_(ids)))}
+    missing = sorted(ids - set(rows))
     if missing:
         raise ValueError(
             f"{len(missing)} claim(s) are not stored (save the document first): "
             + ", ".join(missing[:5])
         )
+    for row in _neighbour_rows(session, claims):
+        rows.setdefault(row.id, row)
+    touched = {r.incident_id for r in rows.values() if r.incident_id}
+    if touched:
+        for row in session.execute(select(*LINK_COLUMNS).where(ClaimRow.incident_id.in_(touched))):
+            rows.setdefault(row.id, row)
     return _claims_from_rows(session, rows.values())
 
 
@@ -133,21 +217,40 @@ def truces_near(session: Session, start: dt.date, end: dt.date) -> list[Truce]:
     return truces_from_claims(_claims_from_rows(session, rows))
 
 
-def _incident_row(incident: Incident) -> IncidentRow:
+def _incident_values(incident: Incident) -> dict:
+    """The incidents-table row of an incident: indexed columns plus the whole record."""
     loc = incident.location
-    return IncidentRow(
-        id=incident.id,
-        event_type=incident.event_type,
-        sub_event_type=incident.sub_event_type,
-        date=incident.date,
-        date_end=incident.date_end,
-        lat=loc.lat if loc else None,
-        lon=loc.lon if loc else None,
-        grade=incident.grade,
-        killed_acled=incident.killed.acled,
-        killed_best=incident.killed.best,
-        record=incident.model_dump(mode="json"),
+    return {
+        "id": incident.id,
+        "event_type": incident.event_type,
+        "sub_event_type": incident.sub_event_type,
+        "date": incident.date,
+        "date_end": incident.date_end,
+        "lat": loc.lat if loc else None,
+        "lon": loc.lon if loc else None,
+        "grade": incident.grade,
+        "killed_acled": incident.killed.acled,
+        "killed_best": incident.killed.best,
+        "record": incident.model_dump(mode="json"),
+    }
+
+
+def _write_incidents(session: Session, incidents: list[Incident]) -> None:
+    """Insert or replace incidents in one statement (an upsert on the id)."""
+    if not incidents:
+        return
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    table = IncidentRow.__table__
+    statement = insert(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.id],
+        set_={c.name: statement.excluded[c.name] for c in table.c if c.name != "id"},
     )
+    session.execute(statement, [_incident_values(i) for i in incidents])
 
 
 def _truces_for(session: Session, claims: list[Claim]) -> list[Truce]:
@@ -175,7 +278,12 @@ def _serialise(session: Session) -> None:
 
 
 def relink(store: Store, claims: list[Claim]) -> list[str]:
-    """Link stored claims into incidents incrementally; returns the changed incident ids."""
+    """Link stored claims into incidents incrementally; returns the changed incident ids.
+
+    Writes are set-wise (one upsert of the changed incidents, one executemany of the
+    claims that moved, one delete), and only the `incident_id` column of a claim
+    changes: its record keeps what was extracted, so full-text indexes are not rebuilt.
+    """
     with store.sessions.begin() as s:
         _serialise(s)
         pool = neighbourhood(s, claims)
@@ -187,10 +295,12 @@ def relink(store: Store, claims: list[Claim]) -> list[str]:
         truces = _truces_for(s, pool)
         old_ids = {i for i in old_of.values() if i}
         stored_members = {
-            row.id: set(row.record.get("claim_ids") or [])
-            for row in s.execute(select(IncidentRow).where(IncidentRow.id.in_(old_ids))).scalars()
+            iid: set(record.get("claim_ids") or [])
+            for iid, record in s.execute(
+                select(IncidentRow.id, IncidentRow.record).where(IncidentRow.id.in_(old_ids))
+            )
         }
-        changed: list[str] = []
+        rebuilt: list[Incident] = []
         moves: dict[str, str] = {}
         new_ids = set()
         for group in groups:
@@ -201,19 +311,21 @@ def relink(store: Store, claims: list[Claim]) -> list[str]:
             if moved or stored_members.get(iid) != members:
                 for c in group:
                     c.incident = iid
-                s.merge(_incident_row(reconcile(iid, group, truces)))
-                changed.append(iid)
+                rebuilt.append(reconcile(iid, group, truces))
                 moves.update({cid: iid for cid in moved})
-        s.flush()
-        for row in s.execute(select(ClaimRow).where(ClaimRow.id.in_(list(moves)))).scalars():
-            row.incident_id = moves[row.id]
-            row.record = {**row.record, "incident": moves[row.id]}
-        s.flush()
+        _write_incidents(s, rebuilt)
+        if moves:
+            table = ClaimRow.__table__
+            s.execute(
+                table.update()
+                .where(table.c.id == bindparam("claim"))
+                .values(incident_id=bindparam("incident")),
+                [{"claim": cid, "incident": iid} for cid, iid in sorted(moves.items())],
+            )
         gone = old_ids - new_ids
-        for iid in gone:
-            row = s.get(IncidentRow, iid)
-            if row is not None:
-                s.delete(row)
+        if gone:
+            s.execute(delete(IncidentRow).where(IncidentRow.id.in_(sorted(gone))))
+        changed = [i.id for i in rebuilt]
         new_truces = truces_from_claims(claims)
         if new_truces:
             changed += _reflag(s, new_truces, exclude=set(changed))
@@ -233,25 +345,31 @@ def _reflag(session: Session, truces: list[Truce], exclude: set[str]) -> list[st
     start = min(t.start.date() for t in truces)
     end = max(t.end.date() for t in truces)
     rows = session.execute(
-        select(IncidentRow).where(IncidentRow.date >= start, IncidentRow.date <= end)
-    ).scalars()
+        select(IncidentRow.id, IncidentRow.record).where(
+            IncidentRow.date >= start, IncidentRow.date <= end
+        )
+    )
     stale = []
-    for row in rows:
-        if row.id in exclude or "truce_violation" in (row.record.get("flags") or []):
+    for iid, record in rows:
+        if iid in exclude or "truce_violation" in (record.get("flags") or []):
             continue
-        if violated_truces(Incident.model_validate(row.record), truces):
-            stale.append(row.id)
+        if violated_truces(Incident.model_validate(record), truces):
+            stale.append(iid)
     if not stale:
         return []
     members: dict[str, list[ClaimRow]] = {iid: [] for iid in stale}
+    # populate_existing: rows this session loaded before the link moved them would
+    # otherwise come back with their old incident_id
     for claim_row in session.execute(
-        select(ClaimRow).where(ClaimRow.incident_id.in_(stale))
+        select(ClaimRow)
+        .where(ClaimRow.incident_id.in_(stale))
+        .execution_options(populate_existing=True)
     ).scalars():
         members[claim_row.incident_id].append(claim_row)
-    for iid in stale:
-        session.merge(
-            _incident_row(reconcile(iid, _claims_from_rows(session, members[iid]), truces))
-        )
+    _write_incidents(
+        session,
+        [reconcile(iid, _claims_from_rows(session, members[iid]), truces) for iid in stale],
+    )
     return stale
 
 
