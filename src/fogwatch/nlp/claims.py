@@ -328,6 +328,12 @@ class ClaimAssembler:
 
     # ------------------------------------------------------------------ main
     def __call__(self, doc: Doc) -> list[dict[str, Any]]:
+        return self.assemble(doc)[0]
+
+    def assemble(self, doc: Doc) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The claim drafts of a story, and the place mentions (roles other than
+        'other', as dicts) of its first sentence that has any: the story's own places,
+        which `Extractor` lends to neighbouring live-page updates that name none."""
         sents = [s for s in doc.sents]
         doc_text = doc.text  # Doc.text is rebuilt from the tokens on every access
         frames: list[SentenceFrame] = doc._.fw_frames or []
@@ -742,7 +748,8 @@ class ClaimAssembler:
             prev_claimant_info = (si, para, this_claimant, quote_open)
 
         drafts = self._merge_adjacent(drafts)
-        return [self._to_dict(d, doc) for d in drafts]
+        story_places = [m.model_dump() for m in first_places if m.role != "other"]
+        return [self._to_dict(d, doc) for d in drafts], story_places
 
     # ------------------------------------------------------------------ merging
     def _merge_adjacent(self, drafts: list[_Draft]) -> list[_Draft]:
@@ -853,15 +860,18 @@ def make_claims(nlp: Language, name: str) -> ClaimsComponent:
 
 
 class ClaimsComponent:
-    """Sets `doc._.fw_drafts` and clears the intermediate (non-serialisable) attributes."""
+    """Sets `doc._.fw_drafts` and `doc._.fw_places` (see `ClaimAssembler.assemble`) and
+    clears the intermediate (non-serialisable) attributes. Both are plain data, so with
+    `n_process > 1` the main process needs nothing else from the doc."""
 
     def __init__(self, lex: Lexicon):
         self.assembler = ClaimAssembler(lex)
-        if not Doc.has_extension("fw_drafts"):
-            Doc.set_extension("fw_drafts", default=None)
+        for name in ("fw_drafts", "fw_places"):
+            if not Doc.has_extension(name):
+                Doc.set_extension(name, default=None)
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.fw_drafts = self.assembler(doc)
+        doc._.fw_drafts, doc._.fw_places = self.assembler.assemble(doc)
         doc._.fw_events = None
         doc._.fw_figures = None
         doc._.fw_frames = None

@@ -18,8 +18,10 @@ import datetime as dt
 import hashlib
 import logging
 import re
+from collections import deque
 from collections.abc import Iterable, Iterator
-from itertools import islice
+from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 from fogwatch.model import (
@@ -36,7 +38,7 @@ from fogwatch.model import (
 )
 from fogwatch.nlp.dates import resolve as resolve_date
 from fogwatch.nlp.pipeline import build_nlp
-from fogwatch.nlp.places import default_resolver, ents_by_sentence, mentions_in
+from fogwatch.nlp.places import default_resolver
 from fogwatch.nlp.prefilter import Prefilter
 
 log = logging.getLogger(__name__)
@@ -143,6 +145,17 @@ def short_id(document: Document) -> str:
     return re.sub(r"[^A-Za-z0-9]", "", base)[:8] or "doc"
 
 
+@dataclass
+class _Pending:
+    """A document in flight: how many of its units spaCy still has, what came back."""
+
+    document: Document
+    segs: list[Segment]
+    waiting: int = 0
+    drafts: list[tuple[int, int, dict[str, Any]]] = field(default_factory=list)
+    seg_places: dict[int, list[PlaceMention]] = field(default_factory=dict)
+
+
 class Extractor:
     """Load the pipeline once; turn documents into claims."""
 
@@ -156,6 +169,7 @@ class Extractor:
         """`prefilter=True` blanks sentences that cannot carry a claim before spaCy runs
         (see `nlp/prefilter.py`); `False` parses every sentence, for comparison."""
         self.nlp = build_nlp(model)
+        self.nlp.add_pipe("fogwatch_handoff", last=True)  # docs come back as drafts only
         self.prefilter = Prefilter() if prefilter else None
         # place lookups repeat: every claim of a segment brings the same segment text and
         # often the same mentions; the resolver's admin-area scan of that text dominates
@@ -172,86 +186,126 @@ class Extractor:
         return []
 
     def extract_many(self, documents: Iterable[Document]) -> Iterator[tuple[Document, list[Claim]]]:
-        it = iter(documents)
-        while True:
-            batch = list(islice(it, max(1, self.batch_size)))
-            if not batch:
-                return
-            yield from self._run_batch(batch)
+        """(document, claims) for each document, in input order, each as soon as the
+        last of its units is back from spaCy.
+
+        One `nlp.pipe` call streams the units of every document of the run, so spaCy
+        starts its `n_process` workers once and keeps them busy while this process
+        turns the drafts of earlier documents into claims. Documents are read lazily:
+        spaCy takes a few batches ahead of what it has returned, no more. Units go in
+        as plain strings (what belongs to each waits here, in order: `nlp.pipe` keeps
+        the order), so the tokenizer runs in the workers and nothing is serialised on
+        the way out.
+        """
+        pending: deque[_Pending] = deque()  # documents read, in order, not yet yielded
+        fed: deque[tuple[_Pending | None, int, int, list[tuple[int, int]]]] = deque()
+
+        def texts() -> Iterator[str]:
+            idle = 0  # documents in a row that sent spaCy nothing
+            for document in documents:
+                segs, units = self._units(document)
+                doc = _Pending(document, segs, waiting=len(units))
+                pending.append(doc)
+                for text, si, offset, spans in units:
+                    fed.append((doc, si, offset, spans))
+                    yield text
+                idle = 0 if units else idle + 1
+                if idle >= max(1, self.batch_size):
+                    # a long run of documents with nothing to parse: an empty marker
+                    # comes back in turn and lets them out, so they do not pile up here
+                    fed.append((None, 0, 0, []))
+                    yield ""
+                    idle = 0
+
+        stream = texts()
+        first = next(stream, None)
+        if first is not None:
+            parsed = self.nlp.pipe(
+                chain([first], stream), batch_size=self.batch_size, n_process=self.n_process
+            )
+            try:
+                for spdoc in parsed:
+                    doc, si, offset, spans = fed.popleft()
+                    if doc is not None:
+                        self._take(doc, si, offset, spans, spdoc)
+                        doc.waiting -= 1
+                    while pending and pending[0].waiting == 0:
+                        done = pending.popleft()
+                        yield done.document, self._claims(done)
+            finally:
+                parsed.close()  # stops spaCy's workers when the caller stops early
+        while pending:  # the documents after the last unit: nothing to wait for
+            done = pending.popleft()
+            yield done.document, self._claims(done)
 
     # ------------------------------------------------------------------ internals
-    def _run_batch(self, batch: list[Document]) -> Iterator[tuple[Document, list[Claim]]]:
-        units: list[tuple[str, tuple[int, int, int]]] = []
-        blanked: dict[tuple[int, int, int], list[tuple[int, int]]] = {}
-        segs_of: dict[int, list[Segment]] = {}
-        for di, document in enumerate(batch):
-            if not document.text or not document.text.strip():
-                segs_of[di] = []
-                continue
-            if not is_english(document):
-                note = "not English: no claims extracted"
-                self.notes.setdefault(document.name, []).append(note)
-                log.info("%s: %s", document.name, note)
-                segs_of[di] = []
-                continue
-            segs = _segments(document)
-            segs_of[di] = segs
-            for si, seg in enumerate(segs):
-                text = document.text[seg.start : seg.end]
-                for a, b in chunks(text):
-                    if text[a:b].strip():
-                        unit = text[a:b]
-                        if self.prefilter is not None:
-                            unit, spans = self.prefilter.mask(unit)
-                            if spans:
-                                blanked[(di, si, seg.start + a)] = spans
-                        units.append((unit, (di, si, seg.start + a)))
-        drafts: dict[int, list[tuple[int, int, dict[str, Any]]]] = {}
-        seg_places: dict[tuple[int, int], list[PlaceMention]] = {}
-        docs = self.nlp.pipe(
-            units, as_tuples=True, batch_size=self.batch_size, n_process=self.n_process
-        )
-        for spdoc, (di, si, offset) in docs:
-            spans = blanked.get((di, si, offset), [])
-            for d in spdoc._.fw_drafts or []:
-                for a, b in spans:
-                    # a sentence next to a blanked one may run into the blank's
-                    # whitespace token: its evidence stops where the blank begins, as it
-                    # would stop where that sentence begins in a full parse
-                    if a <= d["start"] < b:
-                        d["start"] = b
-                    elif d["start"] < a < d["end"]:
-                        d["end"] = a
-                drafts.setdefault(di, []).append((si, offset, d))
-            if (di, si) not in seg_places:
-                ents_of = ents_by_sentence(spdoc)
-                for sent in spdoc.sents:
-                    ms = [
-                        m
-                        for m in mentions_in(spdoc, sent, ents_of.get(sent.start, []))
-                        if m.role != "other"
-                    ]
-                    if ms:
-                        seg_places[(di, si)] = [
-                            m.model_copy(update={"start": m.start + offset, "end": m.end + offset})
-                            for m in ms
-                        ]
-                        break
-        for di, document in enumerate(batch):
-            claims = self._claims(document, segs_of.get(di, []), drafts.get(di, []), seg_places, di)
-            yield document, claims
+    def _units(
+        self, document: Document
+    ) -> tuple[list[Segment], list[tuple[str, int, int, list[tuple[int, int]]]]]:
+        """The segments of a document and the units spaCy has to read: (text, segment
+        index, offset of the text in the document, blanked spans of the text).
 
-    def _claims(
-        self,
-        document: Document,
-        segs: list[Segment],
-        drafts: list[tuple[int, int, dict[str, Any]]],
-        seg_places: dict[tuple[int, int], list[PlaceMention]],
-        di: int,
-    ) -> list[Claim]:
+        With the prefilter a segment none of whose sentences is hot is left out, unless
+        a neighbouring segment has one: a cold segment yields no claim (its kept lead
+        is context for hot sentences only, and it has none), and only its neighbours'
+        claims read its places (`_claims`: an update with no place of its own continues
+        the story around it)."""
+        if not document.text or not document.text.strip():
+            return [], []
+        if not is_english(document):
+            note = "not English: no claims extracted"
+            self.notes.setdefault(document.name, []).append(note)
+            log.info("%s: %s", document.name, note)
+            return [], []
+        segs = _segments(document)
+        per_seg: list[list[tuple[str, int, int, list[tuple[int, int]]]]] = []
+        hot: list[bool] = []
+        for si, seg in enumerate(segs):
+            text = document.text[seg.start : seg.end]
+            units = []
+            seg_hot = self.prefilter is None
+            for a, b in chunks(text):
+                if text[a:b].strip():
+                    unit, spans = text[a:b], []
+                    if self.prefilter is not None:
+                        unit, spans, unit_hot = self.prefilter.screen(unit)
+                        seg_hot = seg_hot or unit_hot
+                    units.append((unit, si, seg.start + a, spans))
+            per_seg.append(units)
+            hot.append(seg_hot)
+        return segs, [
+            unit
+            for si, units in enumerate(per_seg)
+            if any(hot[max(0, si - 1) : si + 2])
+            for unit in units
+        ]
+
+    def _take(
+        self, doc: _Pending, si: int, offset: int, spans: list[tuple[int, int]], spdoc: Any
+    ) -> None:
+        """Keep what spaCy read in one unit: its claim drafts and its first places."""
+        for d in spdoc._.fw_drafts or []:
+            for a, b in spans:
+                # a sentence next to a blanked one may run into the blank's
+                # whitespace token: its evidence stops where the blank begins, as it
+                # would stop where that sentence begins in a full parse
+                if a <= d["start"] < b:
+                    d["start"] = b
+                elif d["start"] < a < d["end"]:
+                    d["end"] = a
+            doc.drafts.append((si, offset, d))
+        places = spdoc._.fw_places
+        if places and si not in doc.seg_places:
+            doc.seg_places[si] = [
+                PlaceMention(**{**m, "start": m["start"] + offset, "end": m["end"] + offset})
+                for m in places
+            ]
+
+    def _claims(self, doc: _Pending) -> list[Claim]:
+        document, segs, seg_places = doc.document, doc.segs, doc.seg_places
         out: list[Claim] = []
         sid = short_id(document)
-        for n, (si, offset, d) in enumerate(drafts, 1):
+        for n, (si, offset, d) in enumerate(doc.drafts, 1):
             seg = segs[si]
             start, end = d["start"] + offset, d["end"] + offset
             places = [
@@ -267,12 +321,12 @@ class Extractor:
                 # a live-page update with no place continues the story around it
                 for nb in (si - 1, si + 1):
                     if 0 <= nb < len(segs) and segs[nb].kind in _SEGMENT_KINDS_SHARED_STORY:
-                        near = seg_places.get((di, nb))
+                        near = seg_places.get(nb)
                         if near:
                             places, place_source = list(near), "page"
                             break
             seg_text = document.text[seg.start : seg.end]
-            location = self._locate(places, seg_text, seg_places.get((di, si), []))
+            location = self._locate(places, seg_text, seg_places.get(si, []))
             alts = [
                 [
                     PlaceMention(**{**m, "start": m["start"] + offset, "end": m["end"] + offset})
@@ -283,7 +337,7 @@ class Extractor:
             for alt in alts:
                 if location is not None:
                     break
-                location = self._locate(alt, seg_text, seg_places.get((di, si), []))
+                location = self._locate(alt, seg_text, seg_places.get(si, []))
                 if location is not None:
                     places, place_source = alt, "story"
             if (
@@ -292,7 +346,7 @@ class Extractor:
                 and seg.kind in (_SEGMENT_KINDS_SHARED_STORY)
             ):
                 for nb in (si - 1, si + 1):
-                    near = seg_places.get((di, nb))
+                    near = seg_places.get(nb)
                     if (
                         0 <= nb < len(segs)
                         and segs[nb].kind in _SEGMENT_KINDS_SHARED_STORY

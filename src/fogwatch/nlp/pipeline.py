@@ -9,6 +9,9 @@ prepare a doc for the parser and NER.
   id = canonical name) and gazetteer place names (label GPE), so the statistical NER
   no longer reads "Dayr al-Zawr" as a PERSON and the role readers see whole names.
 
+(`fogwatch_handoff`, which `Extractor` adds last, trims each parsed doc to the claim
+drafts before spaCy ships it between processes.)
+
 `build_nlp()` loads the model named by `fogwatch.settings.model_name()` once and adds
 the fogwatch components in order.
 """
@@ -46,6 +49,18 @@ def paragraphs(doc: Doc) -> Doc:
             # "UPDATE 1400 GMT: ...", "Video: ...": a label is not the sentence's subject
             tok.is_sent_start = True
     return doc
+
+
+@Language.component("fogwatch_handoff")
+def handoff(doc: Doc) -> Doc:
+    """An empty doc carrying only `fw_drafts` and `fw_places`: all `Extractor` reads of
+    a parsed unit. Added last by `Extractor` (not by `build_nlp`): with `n_process > 1`
+    spaCy serialises every doc in its worker and rebuilds it in the main process, and
+    the tokens, tensor and annotations are not needed there."""
+    out = Doc(doc.vocab)
+    out._.fw_drafts = doc._.fw_drafts
+    out._.fw_places = doc._.fw_places
+    return out
 
 
 def build_nlp(model: str | None = None) -> Language:

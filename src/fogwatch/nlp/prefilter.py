@@ -24,13 +24,17 @@ when that one attributes ("..., the ministry said." / "It denied ..."); and the 
 each character other than a line break becomes a space. Offsets into the text stay
 exact and paragraphs stay where they were, so the claim reader sees the same
 structure, and spaCy turns each blanked run into a single whitespace token.
+
+A text with no hot sentence at all is *cold* (`screen` says so): its kept lead is
+only context for hot sentences, and it has none, so it yields no claim of its own.
+`Extractor` does not parse cold stories unless a neighbouring story needs their places.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from fogwatch.nlp.lexicon import Lexicon, default_lexicon
 
@@ -87,6 +91,7 @@ class Decision:
 
     spans: list[tuple[int, int]]
     kept: list[bool]
+    hot: list[bool] = field(default_factory=list)
 
     @property
     def kept_share(self) -> float:
@@ -169,12 +174,21 @@ class Prefilter:
                 kept[i + 1] = True
         for i in range(min(self.lead, len(kept))):
             kept[i] = True
-        return Decision(spans, kept)
+        return Decision(spans, kept, hot)
 
     def mask(self, text: str) -> tuple[str, list[tuple[int, int]]]:
         """The text with unkept sentences blanked (same length, same line breaks), and
         the (start, end) of each blanked sentence."""
+        masked, blanked, _hot = self.screen(text)
+        return masked, blanked
+
+    def screen(self, text: str) -> tuple[str, list[tuple[int, int]], bool]:
+        """`mask(text)`, and whether any sentence of the text is hot."""
         d = self.decide(text)
+        return (*self._blank(text, d), any(d.hot))
+
+    @staticmethod
+    def _blank(text: str, d: Decision) -> tuple[str, list[tuple[int, int]]]:
         blanked = [span for span, k in zip(d.spans, d.kept, strict=True) if not k]
         if not blanked:
             return text, []
