@@ -71,11 +71,12 @@ class TokenPatternIndex:
             self._by_first.setdefault(w, []).append((steps, label, ent_id))
 
     @staticmethod
-    def _match(doc: Doc, i: int, steps: list[_Step]) -> int:
-        """Longest end index of a match starting at token i, or -1."""
+    def _match(words: dict[str, list[str]], i: int, steps: list[_Step]) -> int:
+        """Longest end index of a match starting at token i, or -1. `words` holds the
+        doc's tokens as LOWER and ORTH strings (a Token object per look is slow)."""
         best = -1
         stack = [(i, 0)]
-        n = len(doc)
+        n = len(words["LOWER"])
         while stack:
             pos, k = stack.pop()
             if k == len(steps):
@@ -84,23 +85,22 @@ class TokenPatternIndex:
             attr, allowed, optional = steps[k]
             if optional:
                 stack.append((pos, k + 1))
-            if pos < n:
-                tok = doc[pos]
-                value = tok.lower_ if attr == "LOWER" else tok.text
-                if value in allowed:
-                    stack.append((pos + 1, k + 1))
+            if pos < n and words[attr][pos] in allowed:
+                stack.append((pos + 1, k + 1))
         return best if best > i else -1
 
     def __call__(self, doc: Doc) -> list[tuple[int, int, str, str]]:
         out = []
-        for tok in doc:
-            cands = self._by_first.get(tok.lower_)
+        lowers = [tok.lower_ for tok in doc]
+        words = {"LOWER": lowers, "ORTH": [tok.text for tok in doc]}
+        for i, lower in enumerate(lowers):
+            cands = self._by_first.get(lower)
             if not cands:
                 continue
             for steps, label, ent_id in cands:
-                end = self._match(doc, tok.i, steps)
+                end = self._match(words, i, steps)
                 if end > 0:
-                    out.append((tok.i, end, label, ent_id))
+                    out.append((i, end, label, ent_id))
         return out
 
 

@@ -221,6 +221,8 @@ class PlaceResolver:
         self._anchor = lru_cache(maxsize=50_000)(self._anchor_uncached)
         self._fuzzy_index: dict[tuple[str, ...], tuple[list[str], dict[str, list[int]]]] = {}
         self._admin_pattern: re.Pattern[str] | None = None
+        # every claim of a story brings the story's text as context: scan it once
+        self._admins = lru_cache(maxsize=256)(self._admin_mentions_uncached)
         self._capitals: dict[str, Place | None] = {}
 
     @classmethod
@@ -411,6 +413,10 @@ class PlaceResolver:
         bare ones only help disambiguation."""
         if not text:
             return [], []
+        marked, bare = self._admins(text)
+        return list(marked), list(bare)
+
+    def _admin_mentions_uncached(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         if self._admin_pattern is None:
             names = set()
             for entry in admin_areas()["admin1"].values():
@@ -428,7 +434,7 @@ class PlaceResolver:
             text,
         )
         marked += [f"{m.group(1)} province" for m in before]
-        return marked, bare
+        return tuple(marked), tuple(bare)
 
     def _capital(self, admin: Place) -> Place | None:
         """ACLED codes a province-only event at the provincial capital; find it."""
