@@ -2,6 +2,7 @@
 
     python benchmarks/bench.py [--docs N] [--seed S] [--n-process P] [--batch-size B]
                                [--skip-postgres] [--json-out FILE]
+    python benchmarks/bench.py --extract-only [--repeat R]   # extraction vs bare only
 
 What is measured, on the corpus of `benchmarks/corpus.py` (deterministic for a seed):
 
@@ -20,6 +21,12 @@ the peak RSS, which is what a user has to provision.
 Each phase runs in its own subprocess, so one phase's peak RSS (`ru_maxrss` of the
 process and of its largest spaCy worker) is not another's. The last line is always
 `end-to-end/bare-parse ratio: X.XX (N docs, M words)` (SQLite end to end over bare).
+
+`--extract-only` skips both end-to-end runs, for quick work on the extractor: it runs
+the bare parse and extraction (with and without the prefilter; `--no-extract-all` drops
+the latter) `--repeat` times, interleaved, prints one line per run with its 1-minute load
+average and the ratio to the bare parse of the same round, and ends with
+`extraction/bare-parse ratio: X.XX (N docs, M words)`, the median over the rounds.
 """
 
 from __future__ import annotations
@@ -45,6 +52,22 @@ def _rss_mib() -> dict[str, float]:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {"rss_main_mib": round(own, 1), "rss_worker_mib": round(kids, 1)}
+
+
+def _cpu_s() -> dict[str, float]:
+    """CPU seconds (user + system) so far of this process and of its finished children
+    (spaCy's workers): less sensitive than wall time to other work on a shared machine."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {
+        "cpu_main_s": own.ru_utime + own.ru_stime,
+        "cpu_workers_s": kids.ru_utime + kids.ru_stime,
+    }
+
+
+def _cpu_spent(before: dict[str, float]) -> dict[str, float]:
+    after = _cpu_s()
+    return {k: round(after[k] - before[k], 2) for k in after}
 
 
 def phase_end_to_end(corpus: Path, url: str, n_process: int, batch_size: int) -> dict:
@@ -94,12 +117,19 @@ def phase_bare(corpus: Path, n_process: int, batch_size: int) -> dict:
 
     texts = [json.loads(line)["text"] for line in corpus.read_text(encoding="utf-8").splitlines()]
     nlp = spacy.load(settings.model_name())
+    cpu = _cpu_s()
     t0 = time.perf_counter()
     sentences = 0
     for doc in nlp.pipe(texts, n_process=n_process, batch_size=batch_size):
         sentences += sum(1 for _ in doc.sents)
     seconds = time.perf_counter() - t0
-    return {"seconds": seconds, "sentences": sentences, "pipes": nlp.pipe_names, **_rss_mib()}
+    return {
+        "seconds": seconds,
+        "sentences": sentences,
+        "pipes": nlp.pipe_names,
+        **_cpu_spent(cpu),
+        **_rss_mib(),
+    }
 
 
 def phase_extract(corpus: Path, n_process: int, batch_size: int, prefilter: bool) -> dict:
@@ -117,9 +147,11 @@ def phase_extract(corpus: Path, n_process: int, batch_size: int, prefilter: bool
         for r in rows
     ]  # fmt: skip
     extractor = Extractor(n_process=n_process, batch_size=batch_size, prefilter=prefilter)
+    cpu = _cpu_s()
     t0 = time.perf_counter()
     claims = sum(len(c) for _, c in extractor.extract_many(docs))
-    return {"seconds": time.perf_counter() - t0, "extract_claims": claims, **_rss_mib()}
+    seconds = time.perf_counter() - t0
+    return {"seconds": seconds, "extract_claims": claims, **_cpu_spent(cpu), **_rss_mib()}
 
 
 def phase_warm() -> dict:
@@ -170,6 +202,49 @@ def machine() -> dict:
     return {"cpus": os.cpu_count(), "cpu_model": model, "load": [round(x, 2) for x in load]}
 
 
+def extract_rounds(
+    args: argparse.Namespace, corpus: Path, n_docs: int, n_words: int, info: dict
+) -> None:
+    """Bare parse and extraction alone, interleaved, `args.repeat` rounds."""
+    names = ["bare", "extract"] + ([] if args.no_extract_all else ["extract-all"])
+    rounds: list[dict[str, dict]] = []
+    ratios: list[float] = []
+    for k in range(max(1, args.repeat)):
+        results: dict[str, dict] = {}
+        for name in names:
+            results[name] = run_phase(name, args, corpus)
+            results[name]["load"] = round(os.getloadavg()[0], 2)
+        for name, r in results.items():
+            extra = ""
+            if "extract_claims" in r:
+                ratio_x = results["bare"]["seconds"] / r["seconds"]
+                extra = f", {r['extract_claims']} claims; {ratio_x:.2f} x bare parse"
+                if name == "extract":
+                    ratios.append(ratio_x)
+            cpu = r["cpu_main_s"] + r["cpu_workers_s"]
+            if "extract_claims" in r:
+                base_cpu = results["bare"]["cpu_main_s"] + results["bare"]["cpu_workers_s"]
+                extra += f" (CPU {base_cpu / cpu:.2f} x)"
+            print(
+                f"round {k + 1} {name:<12} {n_words / r['seconds']:8.0f} words/s "
+                f"{r['seconds']:7.1f} s  CPU {cpu:6.1f} s (main {r['cpu_main_s']:.1f})  "
+                f"load {r['load']:.2f}  peak RSS {r['rss_main_mib']:.0f} "
+                f"MiB (+ worker {r['rss_worker_mib']:.0f} MiB){extra}",
+                flush=True,
+            )
+        rounds.append(results)
+    if args.json_out:
+        args.json_out.parent.mkdir(parents=True, exist_ok=True)
+        args.json_out.write_text(
+            json.dumps(
+                {"machine": info, "docs": n_docs, "words": n_words, "rounds": rounds}, indent=2
+            )
+        )
+    ratios.sort()
+    median = ratios[len(ratios) // 2]
+    print(f"extraction/bare-parse ratio: {median:.2f} ({n_docs} docs, {n_words} words)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description="fogwatch end-to-end vs bare-parse benchmark")
     ap.add_argument("--docs", type=int, default=150, help="articles to generate")
@@ -179,6 +254,13 @@ def main() -> None:
     ap.add_argument("--batch-size", type=int, default=32, help="nlp.pipe batch, both paths")
     ap.add_argument("--skip-postgres", action="store_true")
     ap.add_argument("--json-out", type=Path)
+    ap.add_argument(
+        "--extract-only", action="store_true", help="only the bare parse and extraction alone"
+    )
+    ap.add_argument("--repeat", type=int, default=1, help="rounds of --extract-only")
+    ap.add_argument(
+        "--no-extract-all", action="store_true", help="skip extraction without the prefilter"
+    )
     ap.add_argument("--phase", help=argparse.SUPPRESS)
     ap.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--url", default="", help=argparse.SUPPRESS)
@@ -215,6 +297,9 @@ def main() -> None:
         print(f"corpus: {n_docs} docs, {n_words} words (seed {args.seed}; {kinds})")
         results: dict[str, dict] = {}
         run_phase("warm", args, corpus)
+        if args.extract_only:
+            extract_rounds(args, corpus, n_docs, n_words, info)
+            return
         results["sqlite"] = run_phase("e2e", args, corpus, f"sqlite:///{tmp}/bench.db")
         if not args.skip_postgres:
             from fogwatch.store.throwaway import ThrowawayPostgres
