@@ -60,4 +60,5 @@ bench: venv
 	$(BIN)/python benchmarks/bench.py --json-out benchmarks/results/bench.json
 
 bench-queries: venv system-deps
-	$(BIN)/python benchmarks/bench_queries.py --json-out benchmarks/results/queries.json
+	$(BIN)/python benchmarks/bench_queries.py --sqlite-cache-mb 1024 --pg-shared-buffers 2GB \
+		--json-out benchmarks/results/queries.json

@@ -212,11 +212,20 @@ def filter_only(store, what: str, f) -> int:  # noqa: ANN001 - a filter of eithe
         return len(claim_page_ids(s, f, None, 101))
 
 
-def measure(url: str, n: int, seed: int) -> dict[str, dict[str, float]]:
+def measure(url: str, n: int, seed: int, sqlite_cache_mb: int = 0) -> dict[str, dict[str, float]]:
+    from sqlalchemy import event
+
     from fogwatch.api.queries import BBox, ClaimFilter, IncidentFilter, list_claims, list_incidents
     from fogwatch.store import Store
 
     store = Store.open(url)
+    if sqlite_cache_mb and store.engine.dialect.name == "sqlite":
+        store.engine.dispose()
+
+        @event.listens_for(store.engine, "connect")
+        def _cache(dbapi_connection, _record) -> None:  # noqa: ANN001
+            dbapi_connection.execute(f"PRAGMA cache_size = -{sqlite_cache_mb * 1024}")
+
     rng = random.Random(seed + 1)
     out: dict[str, dict[str, float]] = {}
     for kind, make in query_kinds().items():
@@ -264,9 +273,23 @@ def main() -> None:
     ap.add_argument("--skip-sqlite", action="store_true")
     ap.add_argument("--skip-postgres", action="store_true")
     ap.add_argument("--json-out", type=Path)
+    ap.add_argument(
+        "--sqlite-cache-mb",
+        type=int,
+        default=0,
+        help="SQLite page cache per connection (PRAGMA cache_size); 0 keeps the store's",
+    )
+    ap.add_argument(
+        "--pg-shared-buffers",
+        default="",
+        help="shared_buffers of the throwaway PostgreSQL, e.g. 2GB (default: its own, 128MB)",
+    )
     args = ap.parse_args()
 
     print(f"machine: {os.cpu_count()} cpus, load {[round(x, 2) for x in os.getloadavg()]}")
+    print(
+        f"caches: sqlite {args.sqlite_cache_mb or 'default'} MB, pg {args.pg_shared_buffers or 'default'}"
+    )
     t0 = time.perf_counter()
     data = rows(args.claims, args.incidents, args.seed)
     # The generated rows stay in memory for the second backend. Frozen, the garbage
@@ -289,7 +312,10 @@ def main() -> None:
             def pg() -> Iterator[str]:
                 from fogwatch.store.throwaway import ThrowawayPostgres
 
-                with ThrowawayPostgres() as server:
+                options = (
+                    f"-c shared_buffers={args.pg_shared_buffers}" if args.pg_shared_buffers else ""
+                )
+                with ThrowawayPostgres(options=options) as server:
                     yield server.url
 
             backends.append(("postgresql", pg))
@@ -301,7 +327,8 @@ def main() -> None:
                     + ", ".join(f"{k} {v:.1f} s" for k, v in loaded.items())
                     + f" ({len(data[2]) / loaded['claims']:.0f} claims/s)"
                 )
-                res = measure(url, args.queries, args.seed)
+                res = measure(url, args.queries, args.seed, args.sqlite_cache_mb)
+                print(f"{name}: measured, load {[round(x, 2) for x in os.getloadavg()]}")
                 results[name] = {"load_s": loaded, "queries": res}
                 for q, r in res.items():
                     print(

@@ -40,8 +40,10 @@ def free_port() -> int:
 class ThrowawayPostgres:
     """Start with `ThrowawayPostgres().start()`; `url` is a SQLAlchemy URL for it."""
 
-    def __init__(self, database: str = "fogwatch"):
+    def __init__(self, database: str = "fogwatch", options: str = ""):
+        """`options`: extra server options, e.g. "-c shared_buffers=2GB"."""
         self.database = database
+        self.options = options
         self.bin = find_pg_bin()
         if self.bin is None:
             raise RuntimeError(
@@ -81,7 +83,8 @@ class ThrowawayPostgres:
             options = (
                 f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 "
                 "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-            )
+                f" {self.options}"
+            ).strip()
             self._run(
                 "pg_ctl", "-D", str(data), "-o", options, "-l", str(self.dir / "log"), "-w", "start"
             )
