@@ -102,6 +102,16 @@ def measure(store_url: str, extractor, articles: list) -> list[float]:  # noqa: 
     return latencies
 
 
+def forget_link_caches() -> None:
+    """Empty the linker's in-process caches (pair scores, decoded claims)."""
+    from fogwatch.incidents import linker
+    from fogwatch.store import incidents
+
+    linker.PAIRS.scores.clear()
+    linker.PAIRS.conflicts.clear()
+    incidents._DECODED.clear()
+
+
 def summary(values: list[float]) -> dict:
     ms = sorted(v * 1000 for v in values)
     return {
@@ -138,6 +148,7 @@ def main() -> None:
         ingest([str(corpus)], ReadOptions(), Store.open(dense_url), Extractor(n_process=2))
         built = time.perf_counter() - t0
         stats = Store.open(dense_url).stats()
+        forget_link_caches()  # as a watcher started on a store another process built
         dense = measure(dense_url, extractor, articles)
 
     result = {

@@ -33,7 +33,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from fogwatch.incidents.reconcile import point
-from fogwatch.incidents.rules import km_between, norm, resolved, rules, types_compatible
+from fogwatch.incidents.rules import (
+    km_between,
+    norm,
+    resolved_parties,
+    rules,
+    types_compatible,
+)
 from fogwatch.model import Claim
 
 if TYPE_CHECKING:
@@ -103,8 +109,8 @@ def facts(claim: Claim) -> Facts:
         radius=r.radius(loc.precision if loc else None),
         precision=loc.precision if loc else None,
         admin1=(loc.admin1 or None) if loc else None,
-        perps=frozenset(r.party(a.name) for a in claim.perpetrators if resolved(a)),
-        targets=frozenset(r.party(a.name) for a in claim.targets if resolved(a)),
+        perps=resolved_parties(claim.perpetrators),
+        targets=resolved_parties(claim.targets),
         kind=(claim.event_type, claim.sub_event_type),
     )
     read_by_rules = (claim.document, claim.segment, point(claim.killed))
@@ -402,21 +408,23 @@ def partition_around(claims: list[Claim], seeds: Iterable[str]) -> list[list[Cla
     index = _CandidateIndex(items)
     reached = {position[k] for k in seeds if k in position}
     queue = sorted(reached)
-    scored: dict[tuple[int, int], float | None] = {}
+    done: set[int] = set()  # claims whose every pair has been scored
+    edges: list[Edge] = []
     while queue:
         i = queue.pop()
+        done.add(i)
+        here = items[i]
         for j in index.around(i):
-            pair = (min(i, j), max(i, j))
-            if pair not in scored:
-                scored[pair] = PAIRS.score(items[pair[0]], items[pair[1]])
-            if scored[pair] is not None and j not in reached:
+            if j in done:
+                continue
+            score = PAIRS.score(here, items[j])
+            if score is None:
+                continue
+            a, b = (i, j) if i < j else (j, i)
+            edges.append((score, items[a].key, items[b].key, a, b))
+            if j not in reached:
                 reached.add(j)
                 queue.append(j)
-    edges = [
-        (score, items[i].key, items[j].key, i, j)
-        for (i, j), score in sorted(scored.items())
-        if score is not None
-    ]
     return _merge(items, edges, sorted(reached))
 
 

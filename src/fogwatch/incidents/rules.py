@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
@@ -177,14 +178,42 @@ def resolved(actor: ActorRef) -> bool:
     Known when it carries a side, an inter code or a country, or its name is in the
     actor table or the rules' parent groups. Without an actor table everything counts.
     """
-    if actor.side or actor.inter or actor.country:
+    return _resolved_name(actor.name, bool(actor.side or actor.inter or actor.country))
+
+
+@lru_cache(maxsize=1 << 16)
+def _resolved_name(name: str, attributed: bool) -> bool:
+    # cached: the linker asks this for every actor of every claim it reads, every link
+    if attributed:
         return True
     known = known_actors()
     if not known.loaded:
         return True
-    key = norm(actor.name)
-    r = rules()
-    return key in known.names or key in r.parent_of or key in set(r.parent_of.values())
+    key = norm(name)
+    return key in known.names or key in _group_names(rules())
+
+
+def resolved_parties(actors: Iterable[ActorRef]) -> frozenset[str]:
+    """The parties (`Rules.party`) of the resolved actors among these."""
+    return frozenset(
+        _party_if_resolved(a.name, bool(a.side or a.inter or a.country)) for a in actors
+    ) - {None}
+
+
+@lru_cache(maxsize=1 << 16)
+def _party_if_resolved(name: str, attributed: bool) -> str | None:
+    return rules().party(name) if _resolved_name(name, attributed) else None
+
+
+_GROUP_NAMES: list[tuple[Rules, frozenset[str]]] = []
+
+
+def _group_names(r: Rules) -> frozenset[str]:
+    """Names of the rules' parent groups and their members, built once per rules object
+    (`resolved` runs for every actor of every claim the linker reads)."""
+    if not _GROUP_NAMES or _GROUP_NAMES[0][0] is not r:
+        _GROUP_NAMES[:] = [(r, frozenset(r.parent_of) | frozenset(r.parent_of.values()))]
+    return _GROUP_NAMES[0][1]
 
 
 def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -207,13 +207,13 @@ def truces_near(session: Session, start: dt.date, end: dt.date) -> list[Truce]:
     """
     longest = rules().truce_default_days + NEIGHBOUR_DAYS
     rows = session.execute(
-        select(ClaimRow).where(
+        select(*LINK_COLUMNS).where(
             ClaimRow.event_type == "Strategic developments",
             ClaimRow.sub_event_type.in_(sorted(TRUCE_SUB_TYPES | {"Agreement"})),
             ClaimRow.date >= start - dt.timedelta(days=longest),
             ClaimRow.date <= end,
         )
-    ).scalars()
+    )
     return truces_from_claims(_claims_from_rows(session, rows))
 
 
