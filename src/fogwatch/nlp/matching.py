@@ -39,8 +39,8 @@ class PhraseTable(Generic[T]):
 
     def match_at(self, tokens: Doc | Span, i: int) -> list[tuple[int, T]]:
         """All (length, payload) of phrases starting at token index i (relative)."""
-        tok = tokens[i]
         out: list[tuple[int, T]] = []
+        tok = tokens[i]
         seen: set[str] = set()
         for key in token_keys(tok):
             if key in seen:
@@ -55,12 +55,30 @@ class PhraseTable(Generic[T]):
         out.sort(key=lambda e: -e[0])
         return out
 
+    def _match_keys(self, keys: list[tuple[str, str]], i: int) -> list[tuple[int, T]]:
+        """`match_at` over precomputed `token_keys` (a Token object per look is slow)."""
+        out: list[tuple[int, T]] = []
+        seen: set[str] = set()
+        for key in keys[i]:
+            if key in seen:
+                continue
+            seen.add(key)
+            for words, payload in self._by_first.get(key, []):
+                n = len(words)
+                if i + n > len(keys):
+                    continue
+                if all(words[k] in keys[i + k] for k in range(1, n)):
+                    out.append((n, payload))
+        out.sort(key=lambda e: -e[0])
+        return out
+
     def find(self, tokens: Doc | Span) -> list[tuple[int, int, T]]:
         """Non-overlapping longest matches, left to right: (start, end, payload)."""
         out: list[tuple[int, int, T]] = []
+        keys = [token_keys(tok) for tok in tokens]
         i = 0
-        while i < len(tokens):
-            hits = self.match_at(tokens, i)
+        while i < len(keys):
+            hits = self._match_keys(keys, i)
             if hits:
                 n, payload = hits[0]
                 out.append((i, i + n, payload))
