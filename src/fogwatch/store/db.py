@@ -268,28 +268,34 @@ class Store:
             if document.outlet and s.get(OutletRow, document.outlet) is None:
                 s.add(OutletRow(name=document.outlet))
             s.flush()
+            # segments and their LSH bands as two multi-row INSERTs (an ORM object per
+            # band row cost more than the rest of the document's write)
+            segment_rows, band_rows = [], []
             for seg in document.segments:
                 sig = signatures.get(seg.index)
-                s.add(
-                    SegmentRow(
-                        document_id=document.id,
-                        idx=seg.index,
-                        start=seg.start,
-                        end=seg.end,
-                        heading=seg.heading,
-                        source=seg.source,
-                        time=seg.time,
-                        kind=seg.kind,
-                        syndication_group=seg.syndication_group,
-                        signature=sig.to_bytes() if sig is not None else None,
-                    )
+                segment_rows.append(
+                    {
+                        "document_id": document.id,
+                        "idx": seg.index,
+                        "start": seg.start,
+                        "end": seg.end,
+                        "heading": seg.heading,
+                        "source": seg.source,
+                        "time": seg.time,
+                        "kind": seg.kind,
+                        "syndication_group": seg.syndication_group,
+                        "signature": sig.to_bytes() if sig is not None else None,
+                    }
                 )
                 if sig is not None:
-                    s.add_all(
-                        LshBandRow(band=b, document_id=document.id, segment_idx=seg.index)
-                        for b in set(sig.bands)
-                    )
-            s.flush()
+                    band_rows += [
+                        {"band": b, "document_id": document.id, "segment_idx": seg.index}
+                        for b in sorted(set(sig.bands))
+                    ]
+            if segment_rows:
+                s.execute(SegmentRow.__table__.insert(), segment_rows)
+            if band_rows:
+                s.execute(LshBandRow.__table__.insert(), band_rows)
             self._add_claims(s, document.id, claims)
             return SaveResult(
                 document.id,
