@@ -6,13 +6,15 @@ STAMP  := $(VENV)/.installed-stamp
 DEMO_DB ?= demo.db
 SHARED ?= ../shared
 
-.PHONY: help venv web system-deps demo test lint format quality bench bench-queries clean
+.PHONY: help venv web system-deps demo test lint format quality bench bench-queries bench-watch clean
 
 help:
 	@echo "make demo     set up, ingest the bundled sample corpus, serve the UI"
 	@echo "make test     set up and run the whole test suite (both store backends)"
 	@echo "make quality  extraction quality on the seeds and the ACLED dev set"
-	@echo "make bench    benchmarks (numbers go in README.md and docs/performance.md)"
+	@echo "make bench    end to end vs a bare spaCy parse (numbers go in README.md and docs/performance.md)"
+	@echo "make bench-watch    feed to incident latency, empty and dense store"
+	@echo "make bench-queries  API queries at 1 M claims, SQLite and PostgreSQL (slow)"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +60,9 @@ quality: venv
 
 bench: venv
 	$(BIN)/python benchmarks/bench.py --json-out benchmarks/results/bench.json
+
+bench-watch: venv
+	$(BIN)/python benchmarks/bench_watch.py --json-out benchmarks/results/watch.json
 
 bench-queries: venv system-deps
 	$(BIN)/python benchmarks/bench_queries.py --sqlite-cache-mb 1024 --pg-shared-buffers 2GB \
