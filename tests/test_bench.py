@@ -67,3 +67,21 @@ def test_bulk_copy_loads_rows_the_api_reads(backend, tmp_path, request):
         assert s.execute(select(func.count()).select_from(IncidentRow)).scalar_one() == 400
     items, _ = list_incidents(store, IncidentFilter(bbox=BBox.parse("35,32,43,38")), limit=5)
     assert len(items) == 5 and all(len(i["claim_ids"]) == 5 for i in items)
+
+
+def test_watch_benchmark_measures_each_new_article(tmp_path):
+    """bench_watch polls its feed once per new article and gets one latency per article,
+    each new article's claims linked into incidents (no figure is asserted)."""
+    import bench_watch
+
+    from fogwatch.cli import shared_extractor
+
+    articles = bench_watch.new_articles(2)
+    assert len(articles) == 2 and all(a.kind == "conflict" for a in articles)
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    latencies = bench_watch.measure(url, shared_extractor(), articles)
+    assert len(latencies) == 2 and all(x > 0 for x in latencies)
+    claims = Store.open(url).claims()
+    assert claims and all(c.get("incident") for c in claims)
+    summary = bench_watch.summary(latencies)
+    assert summary["n"] == 2 and summary["max_ms"] >= summary["median_ms"]
