@@ -35,6 +35,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -240,8 +241,7 @@ def extract_rounds(
                 {"machine": info, "docs": n_docs, "words": n_words, "rounds": rounds}, indent=2
             )
         )
-    ratios.sort()
-    median = ratios[len(ratios) // 2]
+    median = statistics.median(ratios)
     print(f"extraction/bare-parse ratio: {median:.2f} ({n_docs} docs, {n_words} words)")
 
 
