@@ -43,15 +43,7 @@ def groups(parts):
 @settings(max_examples=200, deadline=None)
 @given(specs)
 def test_grid_partition_equals_all_pairs_partition(spec):
-    claims = []
-    for n, (doc, kind, day, precision, place, geo) in enumerate(spec):
-        date = (
-            (dt.date(2016, 9, 1) + dt.timedelta(days=day)).isoformat() if day is not None else None
-        )
-        claims.append(
-            claim(f"c{n:02d}", doc=f"{doc}.txt", kind=kind, date=date, precision=precision,
-                  at=place, geo=geo)
-        )  # fmt: skip
+    claims = claims_of(spec)
     gridded = groups(linker.partition(claims))
     stock = linker._candidate_pairs
     linker._candidate_pairs = all_pairs

@@ -28,9 +28,9 @@ import datetime as dt
 import hashlib
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fogwatch.incidents.reconcile import point
 from fogwatch.incidents.rules import (
@@ -233,23 +233,22 @@ class _PairCache:
         self.conflicts: dict[tuple, bool] = {}
 
     def score(self, a: Facts, b: Facts) -> float | None:
-        key = (a.identity, b.identity) if a.key <= b.key else (b.identity, a.identity)
-        try:
-            return self.scores[key]
-        except KeyError:
-            if len(self.scores) >= self.limit:
-                self.scores.clear()
-            value = self.scores[key] = link_score(a, b)
-            return value
+        return self._remember(self.scores, link_score, a, b)
 
     def conflict(self, a: Facts, b: Facts) -> bool:
-        key = (a.identity, b.identity) if a.key <= b.key else (b.identity, a.identity)
+        return self._remember(self.conflicts, conflict, a, b)
+
+    def _remember(self, table: dict, rule: Callable[[Facts, Facts], Any], a: Facts, b: Facts):
+        """`rule(a, b)` for a pair taken in key order, computed once per pair."""
+        if b.key < a.key:
+            a, b = b, a
+        key = (a.identity, b.identity)
         try:
-            return self.conflicts[key]
+            return table[key]
         except KeyError:
-            if len(self.conflicts) >= self.limit:
-                self.conflicts.clear()
-            value = self.conflicts[key] = conflict(a, b)
+            if len(table) >= self.limit:
+                table.clear()
+            value = table[key] = rule(a, b)
             return value
 
 
