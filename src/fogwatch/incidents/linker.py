@@ -76,7 +76,7 @@ class Facts:
     targets: frozenset[str]
     kind: tuple[str | None, str | None]
     # (key, hash of every field the pair rules read): what the pair cache is keyed on
-    identity: tuple[str, int] = ("", 0)
+    identity: tuple[str, int]
 
     @property
     def located(self) -> bool:

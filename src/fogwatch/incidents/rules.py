@@ -12,7 +12,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -63,6 +63,12 @@ class Rules:
     acled_sub_types: dict[str, str] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ helpers
+
+    @cached_property
+    def group_names(self) -> frozenset[str]:
+        """Names of the parent groups and their members (`resolved` asks for every actor
+        of every claim the linker reads)."""
+        return frozenset(self.parent_of) | frozenset(self.parent_of.values())
 
     def window(self, precision: str | None) -> int:
         """Date tolerance in days for one claim's date precision (None counts as day)."""
@@ -178,7 +184,12 @@ def resolved(actor: ActorRef) -> bool:
     Known when it carries a side, an inter code or a country, or its name is in the
     actor table or the rules' parent groups. Without an actor table everything counts.
     """
-    return _resolved_name(actor.name, bool(actor.side or actor.inter or actor.country))
+    return _resolved_name(actor.name, _attributed(actor))
+
+
+def _attributed(actor: ActorRef) -> bool:
+    """The extraction gave the actor a side, an inter code or a country."""
+    return bool(actor.side or actor.inter or actor.country)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -190,30 +201,17 @@ def _resolved_name(name: str, attributed: bool) -> bool:
     if not known.loaded:
         return True
     key = norm(name)
-    return key in known.names or key in _group_names(rules())
+    return key in known.names or key in rules().group_names
 
 
 def resolved_parties(actors: Iterable[ActorRef]) -> frozenset[str]:
     """The parties (`Rules.party`) of the resolved actors among these."""
-    return frozenset(
-        _party_if_resolved(a.name, bool(a.side or a.inter or a.country)) for a in actors
-    ) - {None}
+    return frozenset(_party_if_resolved(a.name, _attributed(a)) for a in actors) - {None}
 
 
 @lru_cache(maxsize=1 << 16)
 def _party_if_resolved(name: str, attributed: bool) -> str | None:
     return rules().party(name) if _resolved_name(name, attributed) else None
-
-
-_GROUP_NAMES: list[tuple[Rules, frozenset[str]]] = []
-
-
-def _group_names(r: Rules) -> frozenset[str]:
-    """Names of the rules' parent groups and their members, built once per rules object
-    (`resolved` runs for every actor of every claim the linker reads)."""
-    if not _GROUP_NAMES or _GROUP_NAMES[0][0] is not r:
-        _GROUP_NAMES[:] = [(r, frozenset(r.parent_of) | frozenset(r.parent_of.values()))]
-    return _GROUP_NAMES[0][1]
 
 
 def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

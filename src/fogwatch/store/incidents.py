@@ -35,9 +35,10 @@ from fogwatch.store.schema import ClaimRow, IncidentRow, SegmentRow
 NEIGHBOUR_DAYS = 31
 
 
-# The claim columns linking reads, with the record as stored text (not decoded): records
-# never change once written, so their text identifies a decoded claim (see `_claim_of`).
-LINK_COLUMNS = (
+# The claim columns this module reads, with the record as stored text (not decoded):
+# records never change once written, so their text identifies a decoded claim (see
+# `_claim_of`).
+CLAIM_COLUMNS = (
     ClaimRow.id,
     ClaimRow.document_id,
     ClaimRow.segment_idx,
@@ -63,14 +64,14 @@ def _claim_of(record_text: str) -> Claim:
         if len(_DECODED) >= _DECODED_LIMIT:
             _DECODED.clear()
         claim = _DECODED[record_text] = Claim.model_validate_json(record_text)
-    # A shallow copy: linking sets only top-level fields (incident, syndication group) on
-    # the claims it reads, and nothing in the incidents stage mutates nested parts.
+    # A shallow copy: readers set only top-level fields (incident, syndication group),
+    # and nothing in the incidents stage mutates a claim's nested parts.
     return claim.model_copy()
 
 
 def _claims_from_rows(session: Session, rows: Iterable) -> list[Claim]:
-    """Claims from rows (ORM rows, or rows of `LINK_COLUMNS`), with their current
-    incident and syndication group.
+    """Claims from rows of `CLAIM_COLUMNS`, with their current incident and syndication
+    group.
 
     A segment's syndication group can be set after its claims were written (when a copy
     arrives later), so the segment's value wins over the claim row's.
@@ -88,8 +89,7 @@ def _claims_from_rows(session: Session, rows: Iterable) -> list[Claim]:
             groups[(seg[0], seg[1])] = seg[2]
     out = []
     for row in rows:
-        text = getattr(row, "record_text", None)
-        claim = _claim_of(text) if text is not None else Claim.model_validate(row.record)
+        claim = _claim_of(row.record_text)
         claim.incident = row.incident_id
         claim.syndication_group = groups.get((row.document_id, row.segment_idx)) or (
             row.syndication_group
@@ -142,7 +142,7 @@ def _neighbour_rows(session: Session, claims: list[Claim]) -> list:
     window = widest_new + NEIGHBOUR_DAYS
     first = min(c.date for c in dated)  # type: ignore[type-var]
     last = max((c.date_end or c.date) for c in dated)  # type: ignore[type-var,operator]
-    query = select(*LINK_COLUMNS).where(
+    query = select(*CLAIM_COLUMNS).where(
         ClaimRow.date >= first - dt.timedelta(days=window),
         ClaimRow.date <= last + dt.timedelta(days=window),
     )
@@ -183,7 +183,7 @@ def _neighbour_rows(session: Session, claims: list[Claim]) -> list:
 def neighbourhood(session: Session, claims: list[Claim]) -> list[Claim]:
     """The new claims, stored claims near them, and the rest of those claims' incidents."""
     ids = {c.id for c in claims}
-    rows = {r.id: r for r in session.execute(select(*LINK_COLUMNS).where(ClaimRow.id.in_(ids)))}
+    rows = {r.id: r for r in session.execute(select(*CLAIM_COLUMNS).where(ClaimRow.id.in_(ids)))}
     missing = sorted(ids - set(rows))
     if missing:
         raise ValueError(
@@ -194,7 +194,7 @@ def neighbourhood(session: Session, claims: list[Claim]) -> list[Claim]:
         rows.setdefault(row.id, row)
     touched = {r.incident_id for r in rows.values() if r.incident_id}
     if touched:
-        for row in session.execute(select(*LINK_COLUMNS).where(ClaimRow.incident_id.in_(touched))):
+        for row in session.execute(select(*CLAIM_COLUMNS).where(ClaimRow.incident_id.in_(touched))):
             rows.setdefault(row.id, row)
     return _claims_from_rows(session, rows.values())
 
@@ -207,7 +207,7 @@ def truces_near(session: Session, start: dt.date, end: dt.date) -> list[Truce]:
     """
     longest = rules().truce_default_days + NEIGHBOUR_DAYS
     rows = session.execute(
-        select(*LINK_COLUMNS).where(
+        select(*CLAIM_COLUMNS).where(
             ClaimRow.event_type == "Strategic developments",
             ClaimRow.sub_event_type.in_(sorted(TRUCE_SUB_TYPES | {"Agreement"})),
             ClaimRow.date >= start - dt.timedelta(days=longest),
@@ -357,19 +357,11 @@ def _reflag(session: Session, truces: list[Truce], exclude: set[str]) -> list[st
             stale.append(iid)
     if not stale:
         return []
-    members: dict[str, list[ClaimRow]] = {iid: [] for iid in stale}
-    # populate_existing: rows this session loaded before the link moved them would
-    # otherwise come back with their old incident_id
-    for claim_row in session.execute(
-        select(ClaimRow)
-        .where(ClaimRow.incident_id.in_(stale))
-        .execution_options(populate_existing=True)
-    ).scalars():
-        members[claim_row.incident_id].append(claim_row)
-    _write_incidents(
-        session,
-        [reconcile(iid, _claims_from_rows(session, members[iid]), truces) for iid in stale],
-    )
+    members: dict[str, list[Claim]] = {iid: [] for iid in stale}
+    rows = session.execute(select(*CLAIM_COLUMNS).where(ClaimRow.incident_id.in_(stale)))
+    for claim in _claims_from_rows(session, rows):
+        members[claim.incident].append(claim)  # type: ignore[index]
+    _write_incidents(session, [reconcile(iid, members[iid], truces) for iid in stale])
     return stale
 
 
@@ -388,7 +380,7 @@ def link_all(store: Store) -> list[str]:
     for doc in docs:
         with store.session() as s:
             claims = _claims_from_rows(
-                s, s.execute(select(ClaimRow).where(ClaimRow.document_id == doc)).scalars()
+                s, s.execute(select(*CLAIM_COLUMNS).where(ClaimRow.document_id == doc))
             )
         changed |= set(relink(store, claims))
     return sorted(changed)
@@ -470,7 +462,7 @@ def incident_detail(store: Store, key: str) -> dict | None:
         if row is None:
             return None
         claims = _claims_from_rows(
-            s, s.execute(select(ClaimRow).where(ClaimRow.incident_id == row.id)).scalars()
+            s, s.execute(select(*CLAIM_COLUMNS).where(ClaimRow.incident_id == row.id))
         )
     detail = dict(row.record)
     detail["claim_records"] = [
@@ -484,7 +476,7 @@ def linked_claims(store: Store) -> list[Claim]:
     """Every stored claim that belongs to an incident (for source profiles)."""
     with store.session() as s:
         return _claims_from_rows(
-            s, s.execute(select(ClaimRow).where(ClaimRow.incident_id.is_not(None))).scalars()
+            s, s.execute(select(*CLAIM_COLUMNS).where(ClaimRow.incident_id.is_not(None)))
         )
 
 
