@@ -28,7 +28,8 @@ def test_forms_cover_inflections_and_irregulars():
 
 
 def test_blanking_keeps_offsets_lines_and_claim_sentences():
-    masked, spans = Prefilter().mask(STORY)
+    masked, spans, hot = Prefilter().screen(STORY)
+    assert hot  # the story has a claim sentence
     assert len(masked) == len(STORY)
     assert [i for i, c in enumerate(masked) if c == "\n"] == [
         i for i, c in enumerate(STORY) if c == "\n"

@@ -100,7 +100,7 @@ class Decision:
 
 
 class Prefilter:
-    """Built once from the lexicon; `mask(text)` is cheap (regexes and set lookups)."""
+    """Built once from the lexicon; `screen(text)` is cheap (regexes and set lookups)."""
 
     def __init__(self, lexicon: Lexicon | None = None, lead: int = 2):
         lex = lexicon or default_lexicon()
@@ -176,14 +176,9 @@ class Prefilter:
             kept[i] = True
         return Decision(spans, kept, hot)
 
-    def mask(self, text: str) -> tuple[str, list[tuple[int, int]]]:
-        """The text with unkept sentences blanked (same length, same line breaks), and
-        the (start, end) of each blanked sentence."""
-        masked, blanked, _hot = self.screen(text)
-        return masked, blanked
-
     def screen(self, text: str) -> tuple[str, list[tuple[int, int]], bool]:
-        """`mask(text)`, and whether any sentence of the text is hot."""
+        """The text with unkept sentences blanked (same length, same line breaks), the
+        (start, end) of each blanked sentence, and whether any sentence is hot."""
         d = self.decide(text)
         return (*self._blank(text, d), any(d.hot))
 
