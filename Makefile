@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 DEMO_DB ?= demo.db
 SHARED ?= ../shared
 
-.PHONY: help venv web system-deps demo test lint format quality bench bench-queries bench-watch clean
+.PHONY: help venv web system-deps demo test lint format quality bench bench-queries bench-watch bench-link clean
 
 help:
 	@echo "make demo     set up, ingest the bundled sample corpus, serve the UI"
@@ -14,6 +14,7 @@ help:
 	@echo "make quality  extraction quality on the seeds and the ACLED dev set"
 	@echo "make bench    end to end vs a bare spaCy parse (numbers go in README.md and docs/performance.md)"
 	@echo "make bench-watch    feed to incident latency, empty and dense store"
+	@echo "make bench-link     linking alone at several cadences (same incidents at each)"
 	@echo "make bench-queries  API queries at 1 M claims, SQLite and PostgreSQL (slow)"
 
 $(STAMP): pyproject.toml
@@ -63,6 +64,9 @@ bench: venv
 
 bench-watch: venv
 	$(BIN)/python benchmarks/bench_watch.py --json-out benchmarks/results/watch.json
+
+bench-link: venv
+	$(BIN)/python benchmarks/bench_link.py --json-out benchmarks/results/link.json
 
 bench-queries: venv system-deps
 	$(BIN)/python benchmarks/bench_queries.py --sqlite-cache-mb 1024 --pg-shared-buffers 2GB \

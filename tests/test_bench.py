@@ -85,3 +85,15 @@ def test_watch_benchmark_measures_each_new_article(tmp_path):
     assert claims and all(c.get("incident") for c in claims)
     summary = bench_watch.summary(latencies)
     assert summary["n"] == 2 and summary["max_ms"] >= summary["median_ms"]
+
+
+def test_link_benchmark_replays_to_the_same_incidents(tmp_path):
+    """bench_link stores a small corpus unlinked, then links copies at two cadences: both
+    give the same incident records (the script prints their digest)."""
+    import bench_link
+
+    bench_link.build(6, tmp_path)
+    runs = [bench_link.replay(tmp_path, every) for every in (2, 6)]
+    assert runs[0]["incidents"] > 0
+    assert runs[0]["digest"] == runs[1]["digest"]
+    assert len(runs[0]["links_s"]) == 3 and len(runs[1]["links_s"]) == 1

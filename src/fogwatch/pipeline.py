@@ -27,8 +27,8 @@ if TYPE_CHECKING:
 
 # Stored documents per incremental link: fewer, larger links cost less in total (each
 # re-scores the neighbourhood it touches); more frequent ones show incidents sooner and
-# hold fewer claims in memory. 150 benchmark documents: 13.7 s of linking every 32, 4.3 s
-# in one link (docs/performance.md).
+# hold fewer claims in memory. 150 benchmark documents: 4.3 s of linking every 32, 1.8 s
+# in one link (benchmarks/bench_link.py, docs/performance.md).
 LINK_EVERY = 256
 
 # Claims per linking transaction at most: the neighbourhood query binds one parameter per
