@@ -157,9 +157,9 @@ class KnownActors:
 def known_actors() -> KnownActors:
     """The actor table, read once; empty when it cannot be loaded (YAML rules still apply)."""
     try:
-        from fogwatch.nlp.actors import ActorTable
+        from fogwatch.nlp.actors import default_actor_table
 
-        table = ActorTable.load()
+        table = default_actor_table()  # the extractor's copy when it runs in this process
     except Exception:  # the actor table belongs to another stage; linking works without it
         return KnownActors()
     roots = {}

@@ -37,6 +37,7 @@ from fogwatch.model import (
     Victims,
 )
 from fogwatch.nlp.dates import resolve as resolve_date
+from fogwatch.nlp.dates import warm_up as warm_up_dates
 from fogwatch.nlp.pipeline import build_nlp
 from fogwatch.nlp.places import default_resolver
 from fogwatch.nlp.prefilter import Prefilter
@@ -177,6 +178,7 @@ class Extractor:
         self.n_process = n_process
         self.batch_size = batch_size
         self.resolver = default_resolver()
+        warm_up_dates()  # part of loading, like the model: not paid by the first document
         self.notes: dict[str, list[str]] = {}
 
     # ------------------------------------------------------------------ public
