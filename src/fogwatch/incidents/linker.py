@@ -243,13 +243,39 @@ class _PairCache:
         if b.key < a.key:
             a, b = b, a
         key = (a.identity, b.identity)
-        try:
-            return table[key]
-        except KeyError:
+        value = table.get(key, _UNSET)
+        if value is _UNSET:
             if len(table) >= self.limit:
                 table.clear()
             value = table[key] = rule(a, b)
+        return value
+
+    def in_order(self, items: list[Facts]) -> tuple[Callable, Callable]:
+        """`score(i, j)` and `conflict(i, j)` over indices of `items`, which must be
+        sorted by key (so index order is key order): the same answers as `score` and
+        `conflict`, without their per-call ordering and method lookups, for the inner
+        loops of `partition_around` and `_merge`."""
+        identity = [f.identity for f in items]
+        scores, conflicts = self.scores, self.conflicts
+
+        def cached(table: dict, rule: Callable[[Facts, Facts], Any], i: int, j: int) -> Any:
+            if j < i:
+                i, j = j, i
+            key = (identity[i], identity[j])
+            value = table.get(key, _UNSET)
+            if value is _UNSET:
+                if len(table) >= self.limit:
+                    table.clear()
+                value = table[key] = rule(items[i], items[j])
             return value
+
+        return (
+            lambda i, j: cached(scores, link_score, i, j),
+            lambda i, j: cached(conflicts, conflict, i, j),
+        )
+
+
+_UNSET = object()
 
 
 PAIRS = _PairCache()
@@ -409,14 +435,14 @@ def partition_around(claims: list[Claim], seeds: Iterable[str]) -> list[list[Cla
     queue = sorted(reached)
     done: set[int] = set()  # claims whose every pair has been scored
     edges: list[Edge] = []
+    score_of, _conflict = PAIRS.in_order(items)
     while queue:
         i = queue.pop()
         done.add(i)
-        here = items[i]
         for j in index.around(i):
             if j in done:
                 continue
-            score = PAIRS.score(here, items[j])
+            score = score_of(i, j)
             if score is None:
                 continue
             a, b = (i, j) if i < j else (j, i)
@@ -434,6 +460,7 @@ def _merge(items: list[Facts], edges: list[Edge], nodes: Iterable[int]) -> list[
 
     parent = {i: i for i in nodes}
     members: dict[int, list[int]] = {i: [i] for i in parent}
+    _score, conflict_of = PAIRS.in_order(items)
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -445,7 +472,7 @@ def _merge(items: list[Facts], edges: list[Edge], nodes: Iterable[int]) -> list[
         ri, rj = find(i), find(j)
         if ri == rj:
             continue
-        if any(PAIRS.conflict(items[x], items[y]) for x in members[ri] for y in members[rj]):
+        if any(conflict_of(x, y) for x in members[ri] for y in members[rj]):
             continue
         if ri > rj:
             ri, rj = rj, ri
