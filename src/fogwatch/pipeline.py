@@ -89,10 +89,7 @@ def ingest(
     would pay the batching and worker start-up per document. Each document is still
     stored on its own as soon as its claims are out, so a crash loses at most the
     documents in flight, never half a document. Linking runs once per `link_every`
-    stored documents (and whenever `MAX_LINK_CLAIMS` claims wait), once as soon as the
-    extractor has taken the last document (its workers still parse the batches in
-    flight, so that link costs little wall time and leaves the last one small), and at
-    the end: each link reads the
+    stored documents (and whenever `MAX_LINK_CLAIMS` claims wait): each link reads the
     stored neighbourhood of the new claims and re-partitions the parts of it that
     possible links join to them, so in a dense month of reporting one link of many
     documents costs little more than a link of one (measured in docs/performance.md).
@@ -121,10 +118,8 @@ def ingest_documents(
     """
     report = IngestReport()
     signatures_of: dict[int, dict[int, Signature]] = {}
-    all_handed_over = False  # the extractor has taken the last new document
 
     def new_documents() -> Iterator[Document]:
-        nonlocal all_handed_over
         for item in items:
             if isinstance(item, IngestError):
                 report.errors.append(item)
@@ -140,26 +135,19 @@ def ingest_documents(
             document, signatures = prepare(item)
             signatures_of[id(document)] = signatures
             yield document
-        all_handed_over = True
 
     extracted = extract_stream(extractor, new_documents())
     unlinked: list[Claim] = []
     stored_since_link = 0
-    linked_early = False
     for document, claims in extracted:
         signatures = signatures_of.pop(id(document), {})
         stored = save(store, document, claims, signatures, report)
         if stored:
             unlinked.extend(claims)
             stored_since_link += 1
-        # Once the extractor holds the last document, spaCy's workers still parse the
-        # batches in flight while this process waits for them: link what is stored now,
-        # so that only the documents still in flight are left for the last link.
-        early = all_handed_over and not linked_early and bool(unlinked)
-        if early or stored_since_link >= link_every or len(unlinked) >= MAX_LINK_CLAIMS:
+        if stored_since_link >= link_every or len(unlinked) >= MAX_LINK_CLAIMS:
             link(store, unlinked)
             unlinked, stored_since_link = [], 0
-            linked_early = linked_early or all_handed_over
         if on_item:
             on_item(document, report.last_claims)
     link(store, unlinked)
