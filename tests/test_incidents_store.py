@@ -275,3 +275,26 @@ def test_truce_flags_do_not_depend_on_arrival_order(store_url, order):
     truces_after = [n for n in after_fight if n.startswith("t")]
     if len(truces_after) == 2:
         assert fight not in changed_by[truces_after[1]]
+
+
+def test_no_reader_changes_a_cached_decoded_claim(store_url):
+    """The decoded-claim cache hands out shallow copies, which is safe only while no
+    reader changes a claim's nested parts (its location, counts, actors, evidence): after
+    linking in every order, re-linking, a truce re-flag, incident details and the store's
+    claim listing, every cached claim must still equal a fresh decode of its record."""
+    from fogwatch.store import incidents as store_incidents
+
+    store_incidents._DECODED.clear()
+    store = Store.open(store_url)
+    docs = {**corpus(), **truce_corpus()}
+    for name in docs:
+        save(store, name, docs[name])
+    link_all(store)
+    IncidentLinker(store).link_document([c for cs in docs.values() for c in cs][:3])
+    for record in list_incidents(store):
+        incident_detail(store, record["id"])
+    store.claims()
+    cached = dict(store_incidents._DECODED)
+    assert len(cached) >= 10
+    for text, claim_ in cached.items():
+        assert claim_ == Claim.model_validate_json(text), claim_.id
