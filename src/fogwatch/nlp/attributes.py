@@ -3,11 +3,14 @@
 Why: the model's attribute ruler (tag -> POS/morph map and word exceptions, 179
 patterns in en_core_web_sm 3.8) runs them through spaCy's token Matcher, which tries
 every pattern at every token: about 20 µs a token, 9 % of extraction time measured on
-the benchmark corpus (docs/performance.md). Nearly all of the patterns are one token
-long and test attributes for equality or membership (`{"TAG": "NN"}`,
-`{"TAG": "VBZ", "LOWER": {"IN": ["is", "'s"]}}`), so a dict from attribute values to
-pattern numbers finds the same matches with a few lookups per token. The rest (several
-tokens, `REGEX`, `NOT_IN`, ...) stay with a spaCy Matcher of their own.
+the benchmark corpus (docs/performance.md). Every one of its token patterns tests
+attributes for equality or membership (`{"TAG": "NN"}`,
+`{"TAG": "VBZ", "LOWER": {"IN": ["is", "'s"]}}`), sometimes with a `NOT_IN` or `REGEX`
+test beside, and only 8 are longer than one token. So a dict from attribute values to
+pattern tokens finds the candidates with a few lookups per distinct token row (memoised:
+the same tag/dep/word rows recur), the other tests are checked on those, and longer
+patterns are followed from their first token. Patterns using anything else (operators,
+comparisons) go to a spaCy Matcher of their own; the model has none.
 
 The output is the stock component's, exactly: the same matches are applied in the same
 order (pattern number, then position), by the stock `set_annotations`. The test suite
