@@ -232,16 +232,12 @@ class _PairCache:
         self.scores: dict[tuple, float | None] = {}
         self.conflicts: dict[tuple, bool] = {}
 
-    def score(self, a: Facts, b: Facts) -> float | None:
-        return self._remember(self.scores, link_score, a, b)
+    def over(self, items: list[Facts]) -> _Pairs:
+        """This cache addressed by index into `items`, which must be sorted by key."""
+        return _Pairs(self, items)
 
-    def conflict(self, a: Facts, b: Facts) -> bool:
-        return self._remember(self.conflicts, conflict, a, b)
-
-    def _remember(self, table: dict, rule: Callable[[Facts, Facts], Any], a: Facts, b: Facts):
-        """`rule(a, b)` for a pair taken in key order, computed once per pair."""
-        if b.key < a.key:
-            a, b = b, a
+    def get(self, table: dict, rule: Callable[[Facts, Facts], Any], a: Facts, b: Facts) -> Any:
+        """`rule(a, b)` for a pair given in key order, computed once per pair."""
         key = (a.identity, b.identity)
         value = table.get(key, _UNSET)
         if value is _UNSET:
@@ -250,29 +246,22 @@ class _PairCache:
             value = table[key] = rule(a, b)
         return value
 
-    def in_order(self, items: list[Facts]) -> tuple[Callable, Callable]:
-        """`score(i, j)` and `conflict(i, j)` over indices of `items`, which must be
-        sorted by key (so index order is key order): the same answers as `score` and
-        `conflict`, without their per-call ordering and method lookups, for the inner
-        loops of `partition_around` and `_merge`."""
-        identity = [f.identity for f in items]
-        scores, conflicts = self.scores, self.conflicts
 
-        def cached(table: dict, rule: Callable[[Facts, Facts], Any], i: int, j: int) -> Any:
-            if j < i:
-                i, j = j, i
-            key = (identity[i], identity[j])
-            value = table.get(key, _UNSET)
-            if value is _UNSET:
-                if len(table) >= self.limit:
-                    table.clear()
-                value = table[key] = rule(items[i], items[j])
-            return value
+class _Pairs:
+    """Scores and conflicts of the pairs of one sorted list of claims, by index: index
+    order is key order, so a pair is put in key order by comparing two ints."""
 
-        return (
-            lambda i, j: cached(scores, link_score, i, j),
-            lambda i, j: cached(conflicts, conflict, i, j),
-        )
+    def __init__(self, cache: _PairCache, items: list[Facts]):
+        self.cache = cache
+        self.items = items
+
+    def score(self, i: int, j: int) -> float | None:
+        a, b = (i, j) if i < j else (j, i)
+        return self.cache.get(self.cache.scores, link_score, self.items[a], self.items[b])
+
+    def conflict(self, i: int, j: int) -> bool:
+        a, b = (i, j) if i < j else (j, i)
+        return self.cache.get(self.cache.conflicts, conflict, self.items[a], self.items[b])
 
 
 _UNSET = object()
@@ -435,14 +424,14 @@ def partition_around(claims: list[Claim], seeds: Iterable[str]) -> list[list[Cla
     queue = sorted(reached)
     done: set[int] = set()  # claims whose every pair has been scored
     edges: list[Edge] = []
-    score_of, _conflict = PAIRS.in_order(items)
+    pairs = PAIRS.over(items)
     while queue:
         i = queue.pop()
         done.add(i)
         for j in index.around(i):
             if j in done:
                 continue
-            score = score_of(i, j)
+            score = pairs.score(i, j)
             if score is None:
                 continue
             a, b = (i, j) if i < j else (j, i)
@@ -455,12 +444,12 @@ def partition_around(claims: list[Claim], seeds: Iterable[str]) -> list[list[Cla
 
 def _merge(items: list[Facts], edges: list[Edge], nodes: Iterable[int]) -> list[list[Claim]]:
     """Kruskal-like greedy merge of `nodes` along `edges`, refusing conflicting groups."""
-    edges = _drop_ambiguous(items, edges)
+    pairs = PAIRS.over(items)
+    edges = _drop_ambiguous(items, edges, pairs)
     edges.sort(key=lambda e: (-e[0], e[1], e[2]))
 
     parent = {i: i for i in nodes}
     members: dict[int, list[int]] = {i: [i] for i in parent}
-    _score, conflict_of = PAIRS.in_order(items)
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -472,7 +461,7 @@ def _merge(items: list[Facts], edges: list[Edge], nodes: Iterable[int]) -> list[
         ri, rj = find(i), find(j)
         if ri == rj:
             continue
-        if any(conflict_of(x, y) for x in members[ri] for y in members[rj]):
+        if any(pairs.conflict(x, y) for x in members[ri] for y in members[rj]):
             continue
         if ri > rj:
             ri, rj = rj, ri
@@ -482,7 +471,7 @@ def _merge(items: list[Facts], edges: list[Edge], nodes: Iterable[int]) -> list[
     return sorted(groups, key=lambda g: claim_key(g[0]))
 
 
-def _drop_ambiguous(items: list[Facts], edges: list[Edge]) -> list[Edge]:
+def _drop_ambiguous(items: list[Facts], edges: list[Edge], pairs: _Pairs) -> list[Edge]:
     """A floating claim whose anchored candidates conflict with each other joins none."""
     anchored_of: dict[int, set[int]] = defaultdict(set)
     for _s, _a, _b, i, j in edges:
@@ -493,11 +482,7 @@ def _drop_ambiguous(items: list[Facts], edges: list[Edge]) -> list[Edge]:
     ambiguous = set()
     for i, anchors in anchored_of.items():
         ordered = sorted(anchors)
-        if any(
-            PAIRS.conflict(items[x], items[y])
-            for n, x in enumerate(ordered)
-            for y in ordered[n + 1 :]
-        ):
+        if any(pairs.conflict(x, y) for n, x in enumerate(ordered) for y in ordered[n + 1 :]):
             ambiguous.add(i)
     return [
         e

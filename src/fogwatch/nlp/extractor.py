@@ -146,6 +146,14 @@ def short_id(document: Document) -> str:
     return re.sub(r"[^A-Za-z0-9]", "", base)[:8] or "doc"
 
 
+def _mentions(found: list[dict[str, Any]], offset: int) -> list[PlaceMention]:
+    """Place mentions as a component left them (dicts, offsets in its unit), with
+    offsets into the whole document."""
+    return [
+        PlaceMention(**{**m, "start": m["start"] + offset, "end": m["end"] + offset}) for m in found
+    ]
+
+
 @dataclass
 class _Pending:
     """A document in flight: how many of its units spaCy still has, what came back."""
@@ -298,10 +306,7 @@ class Extractor:
             doc.drafts.append((si, offset, d))
         places = spdoc._.fw_places
         if places and si not in doc.seg_places:
-            doc.seg_places[si] = [
-                PlaceMention(**{**m, "start": m["start"] + offset, "end": m["end"] + offset})
-                for m in places
-            ]
+            doc.seg_places[si] = _mentions(places, offset)
 
     def _claims(self, doc: _Pending) -> list[Claim]:
         document, segs, seg_places = doc.document, doc.segs, doc.seg_places
@@ -310,10 +315,7 @@ class Extractor:
         for n, (si, offset, d) in enumerate(doc.drafts, 1):
             seg = segs[si]
             start, end = d["start"] + offset, d["end"] + offset
-            places = [
-                PlaceMention(**{**m, "start": m["start"] + offset, "end": m["end"] + offset})
-                for m in d["places"]
-            ]
+            places = _mentions(d["places"], offset)
             place_source = d["place_source"]
             if (
                 not places
@@ -329,13 +331,7 @@ class Extractor:
                             break
             seg_text = document.text[seg.start : seg.end]
             location = self._locate(places, seg_text, seg_places.get(si, []))
-            alts = [
-                [
-                    PlaceMention(**{**m, "start": m["start"] + offset, "end": m["end"] + offset})
-                    for m in alt
-                ]
-                for alt in d.get("place_alts", [])
-            ]
+            alts = [_mentions(alt, offset) for alt in d.get("place_alts", [])]
             for alt in alts:
                 if location is not None:
                     break

@@ -20,10 +20,6 @@ def token_keys(token: Token) -> tuple[str, str]:
     return token.lemma_.lower(), token.lower_
 
 
-def word_matches(token: Token, word: str) -> bool:
-    return word in token_keys(token)
-
-
 class PhraseTable(Generic[T]):
     """A set of word sequences, each with a payload, matched longest-first."""
 
@@ -36,27 +32,16 @@ class PhraseTable(Generic[T]):
             self._by_first.setdefault(words[0], []).append((words, payload))
         for lst in self._by_first.values():
             lst.sort(key=lambda e: -len(e[0]))
+        self._longest = max((len(w) for lst in self._by_first.values() for w, _ in lst), default=1)
 
     def match_at(self, tokens: Doc | Span, i: int) -> list[tuple[int, T]]:
         """All (length, payload) of phrases starting at token index i (relative)."""
-        out: list[tuple[int, T]] = []
-        tok = tokens[i]
-        seen: set[str] = set()
-        for key in token_keys(tok):
-            if key in seen:
-                continue
-            seen.add(key)
-            for words, payload in self._by_first.get(key, []):
-                n = len(words)
-                if i + n > len(tokens):
-                    continue
-                if all(word_matches(tokens[i + k], words[k]) for k in range(1, n)):
-                    out.append((n, payload))
-        out.sort(key=lambda e: -e[0])
-        return out
+        ahead = tokens[i : i + self._longest]
+        return self._match_keys([token_keys(tok) for tok in ahead], 0)
 
     def _match_keys(self, keys: list[tuple[str, str]], i: int) -> list[tuple[int, T]]:
-        """`match_at` over precomputed `token_keys` (a Token object per look is slow)."""
+        """Phrases starting at `keys[i]`, over precomputed `token_keys` (a Token object
+        per look is slow), longest first."""
         out: list[tuple[int, T]] = []
         seen: set[str] = set()
         for key in keys[i]:
