@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 DEMO_DB ?= demo.db
 SHARED ?= ../shared
 
-.PHONY: help venv web system-deps demo test lint format quality bench bench-queries bench-watch bench-link clean
+.PHONY: help venv web system-deps demo test lint format quality bench bench-queries bench-watch bench-link bench-components clean
 
 help:
 	@echo "make demo     set up, ingest the bundled sample corpus, serve the UI"
@@ -15,6 +15,7 @@ help:
 	@echo "make bench    end to end vs a bare spaCy parse (numbers go in README.md and docs/performance.md)"
 	@echo "make bench-watch    feed to incident latency, empty and dense store"
 	@echo "make bench-link     linking alone at several cadences (same incidents at each)"
+	@echo "make bench-components  seconds per spaCy/fogwatch pipeline component, one process"
 	@echo "make bench-queries  API queries at 1 M claims, SQLite and PostgreSQL (slow)"
 
 $(STAMP): pyproject.toml
@@ -67,6 +68,9 @@ bench-watch: venv
 
 bench-link: venv
 	$(BIN)/python benchmarks/bench_link.py --json-out benchmarks/results/link.json
+
+bench-components: venv
+	$(BIN)/python benchmarks/bench_components.py
 
 bench-queries: venv system-deps
 	$(BIN)/python benchmarks/bench_queries.py --sqlite-cache-mb 1024 --pg-shared-buffers 2GB \

@@ -99,9 +99,11 @@ def phase_end_to_end(corpus: Path, url: str, n_process: int, batch_size: int) ->
 
     pipeline.link = timed("link", pipeline.link)
     pipeline.save = timed("save", pipeline.save)
+    cpu = _cpu_s()
     t0 = time.perf_counter()
     report = ingest([str(corpus)], ReadOptions(), store, extractor)
     seconds = time.perf_counter() - t0
+    spent_cpu = _cpu_spent(cpu)
     stats = store.stats()
     return {
         "seconds": seconds,
@@ -111,6 +113,7 @@ def phase_end_to_end(corpus: Path, url: str, n_process: int, batch_size: int) ->
         "errors": len(report.errors),
         "link_s": spent["link"],
         "save_s": spent["save"],
+        **spent_cpu,
         **_rss_mib(),
     }
 
@@ -349,7 +352,8 @@ def main() -> None:
             if "claims" in r:
                 extra = (
                     f", {r['claims']} claims, {r['incidents']} incidents; "
-                    f"linking {r['link_s']:.1f} s, storing {r['save_s']:.1f} s"
+                    f"linking {r['link_s']:.1f} s, storing {r['save_s']:.1f} s; CPU main "
+                    f"{r['cpu_main_s']:.1f} s + spaCy workers {r['cpu_workers_s']:.1f} s"
                 )
             elif "extract_claims" in r:
                 ratio_x = results["bare"]["seconds"] / r["seconds"]
