@@ -366,12 +366,15 @@ def hostile_server(tmp_path) -> Iterator[tuple[LiveServer, dict]]:
         segments=[Segment(index=0, start=0, end=10)],
     )
     store.save_document(bad, [])
-    yield live, {
-        "doc": doc_id,
-        "js_doc": bad.id,
-        "claimant": claims[0].claimant.name,
-        "incident": claims[0].incident,
-    }
+    yield (
+        live,
+        {
+            "doc": doc_id,
+            "js_doc": bad.id,
+            "claimant": claims[0].claimant.name,
+            "incident": claims[0].incident,
+        },
+    )
     live.stop()
 
 
