@@ -105,11 +105,11 @@ def measure(store_url: str, extractor, articles: list) -> list[float]:  # noqa: 
 def forget_link_caches() -> None:
     """Empty the linker's in-process caches (pair scores, decoded claims)."""
     from fogwatch.incidents import linker
-    from fogwatch.store import incidents
+    from fogwatch.store import records
 
     linker.PAIRS.scores.clear()
     linker.PAIRS.conflicts.clear()
-    incidents._DECODED.clear()
+    records.forget()
 
 
 def summary(values: list[float]) -> dict:

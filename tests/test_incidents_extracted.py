@@ -101,3 +101,34 @@ def test_the_saraqib_strike_is_one_contested_incident(extractor, tmp_path):
     assert "Military Forces of Russia" in blamed and len(blamed) >= 2
     russia = next(p for p in detail["perpetrators"] if p["name"] == "Military Forces of Russia")
     assert russia["denied_by"]
+
+
+def test_the_writer_remembers_each_claim_under_the_text_sqlite_stores(extractor, tmp_path):
+    """`store/records.py`: the linker reads the claims a run has just written from the
+    writer's cache, keyed by the stored JSON text; that is sound only if the remembered
+    text is the stored text and the claim under it is what decoding it gives. Saved
+    without linking, so every cached entry is the writer's."""
+    from sqlalchemy import Text, cast, select
+
+    from fogwatch.ingest.options import ReadOptions
+    from fogwatch.ingest.readers import read_inputs
+    from fogwatch.model import Claim, IngestError
+    from fogwatch.pipeline import prepare
+    from fogwatch.store import records
+    from fogwatch.store.schema import ClaimRow
+
+    records.forget()
+    store = Store.open(f"sqlite:///{tmp_path / 'remember.db'}")
+    for item in read_inputs([str(SAMPLE_CORPUS)], ReadOptions()):
+        if isinstance(item, IngestError):
+            continue
+        doc, signatures = prepare(item)
+        store.save_document(doc, extractor.extract(doc), signatures)
+    with store.sessions() as s:
+        stored = list(s.execute(select(cast(ClaimRow.record, Text))).scalars())
+    cached = records.cached()
+    assert len(stored) >= 50
+    missing = [t[:80] for t in stored if t not in cached]
+    assert not missing, missing[:3]
+    for text in stored:
+        assert cached[text] == Claim.model_validate_json(text)

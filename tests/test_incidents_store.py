@@ -282,9 +282,9 @@ def test_no_reader_changes_a_cached_decoded_claim(store_url):
     reader changes a claim's nested parts (its location, counts, actors, evidence): after
     linking in every order, re-linking, a truce re-flag, incident details and the store's
     claim listing, every cached claim must still equal a fresh decode of its record."""
-    from fogwatch.store import incidents as store_incidents
+    from fogwatch.store import records
 
-    store_incidents._DECODED.clear()
+    records.forget()
     store = Store.open(store_url)
     docs = {**corpus(), **truce_corpus()}
     for name in docs:
@@ -294,7 +294,7 @@ def test_no_reader_changes_a_cached_decoded_claim(store_url):
     for record in list_incidents(store):
         incident_detail(store, record["id"])
     store.claims()
-    cached = dict(store_incidents._DECODED)
+    cached = records.cached()
     assert len(cached) >= 10
     for text, claim_ in cached.items():
         assert claim_ == Claim.model_validate_json(text), claim_.id

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from fogwatch import settings
 from fogwatch.ingest.syndication import Signature, best_match, group_id
 from fogwatch.model import Claim, Document
+from fogwatch.store import records
 from fogwatch.store.schema import (
     ActorRow,
     ClaimActorRow,
@@ -335,8 +336,14 @@ class Store:
         places: list[dict] = []
         claim_rows: list[dict] = []
         links: list[dict] = []
+        # SQLite stores the JSON text as written: the linker, which reads these claims
+        # back next, finds them decoded under that text (store/records.py)
+        remembers = self.engine.dialect.name == "sqlite"
         for claim in claims:
             loc = claim.location
+            record = claim.model_dump(mode="json")
+            if remembers:
+                records.remember(record, claim)
             claim_rows.append(
                 {
                     "id": claim.id,
@@ -358,7 +365,7 @@ class Store:
                     "outlet": claim.outlet,
                     "syndication_group": claim.syndication_group,
                     "confidence": claim.confidence,
-                    "record": claim.model_dump(mode="json"),
+                    "record": record,
                 }
             )
             if (

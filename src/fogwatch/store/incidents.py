@@ -27,6 +27,7 @@ from fogwatch.incidents.truces import (
 )
 from fogwatch.model import Claim, Incident
 from fogwatch.store.db import Store
+from fogwatch.store.records import claim_of
 from fogwatch.store.schema import ClaimRow, IncidentRow, SegmentRow
 
 # Other stored claims are looked up this many days beyond a new claim's own window: the
@@ -37,7 +38,7 @@ NEIGHBOUR_DAYS = 31
 
 # The claim columns this module reads, with the record as stored text (not decoded):
 # records never change once written, so their text identifies a decoded claim (see
-# `_claim_of`).
+# `store/records.py`).
 CLAIM_COLUMNS = (
     ClaimRow.id,
     ClaimRow.document_id,
@@ -46,27 +47,6 @@ CLAIM_COLUMNS = (
     ClaimRow.syndication_group,
     cast(ClaimRow.record, Text).label("record_text"),
 )
-
-_DECODED: dict[str, Claim] = {}
-_DECODED_LIMIT = 50_000
-
-
-def _claim_of(record_text: str) -> Claim:
-    """A fresh copy of the claim stored as this text, decoded once per process.
-
-    Why: every link reads the stored neighbourhood of its new claims, and a feed watcher
-    linking into a dense month reads the same few thousand records on every poll;
-    decoding and validating them was a third of its linking time. The cache is keyed by
-    the record's text itself, so it can only return what decoding would.
-    """
-    claim = _DECODED.get(record_text)
-    if claim is None:
-        if len(_DECODED) >= _DECODED_LIMIT:
-            _DECODED.clear()
-        claim = _DECODED[record_text] = Claim.model_validate_json(record_text)
-    # A shallow copy: readers set only top-level fields (incident, syndication group),
-    # and nothing in the incidents stage mutates a claim's nested parts.
-    return claim.model_copy()
 
 
 def _claims_from_rows(session: Session, rows: Iterable) -> list[Claim]:
@@ -89,7 +69,7 @@ def _claims_from_rows(session: Session, rows: Iterable) -> list[Claim]:
             groups[(seg[0], seg[1])] = seg[2]
     out = []
     for row in rows:
-        claim = _claim_of(row.record_text)
+        claim = claim_of(row.record_text)
         claim.incident = row.incident_id
         claim.syndication_group = groups.get((row.document_id, row.segment_idx)) or (
             row.syndication_group
