@@ -101,11 +101,12 @@ class _Draft:
     etype: str | None = None  # event type for sub-types that borrow one (Ceasefire violation)
 
 
-def _is_heading(sent: Span) -> bool:
-    text = sent.text.strip()
+def _is_heading(raw: str, last: bool) -> bool:
+    """A sentence (its text, and whether it ends the doc) that reads as a heading."""
+    text = raw.strip()
     if not text or text[-1] in '.!?”"’':
         return False
-    return "\n" in sent.text_with_ws or sent.end == len(sent.doc) or len(text) < 120
+    return "\n" in raw or last or len(text) < 120
 
 
 def _is_caption(text: str) -> bool:
@@ -357,8 +358,10 @@ class ClaimAssembler:
         for si, sent in enumerate(sents):
             if "\n" in doc_text[prev_end : sent.start_char]:
                 para += 1
-            prev_end = sent.start_char + len(sent.text.rstrip())
-            text = sent.text.strip()
+            # the sentence's text, sliced once (`Span.text` joins its tokens on every access)
+            raw = doc_text[sent.start_char : sent.end_char]
+            prev_end = sent.start_char + len(raw.rstrip())
+            text = raw.strip()
             if not text or _is_caption(text):
                 continue
             frame = frame_by_start.get(sent.start) or SentenceFrame(sent.start)
@@ -375,7 +378,7 @@ class ClaimAssembler:
                 for e in ents_of.get(sent.start, [])
             )
             dates = [e.text for e in ents_of.get(sent.start, []) if e.label_ in ("DATE", "TIME")]
-            heading = _is_heading(sent)
+            heading = _is_heading(raw, sent.end == len(doc))
 
             # ---- claimants of this sentence's frames
             att_claimants: dict[int, Claimant | None] = {}
@@ -743,7 +746,7 @@ class ClaimAssembler:
                 ctx.frame_claimant, ctx.frame_para = named[0], para
             elif frame.attributions and ctx.frame_claimant is not None and para > ctx.frame_para:
                 ctx.frame_claimant = None
-            quote_open = sent.text.count("“") > sent.text.count("”")
+            quote_open = raw.count("“") > raw.count("”")
             this_claimant = named[0] if named else (default_claimant if carried else None)
             prev_claimant_info = (si, para, this_claimant, quote_open)
 
