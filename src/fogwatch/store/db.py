@@ -180,24 +180,30 @@ class Store:
             sig = signatures.get(segment.index)
             if sig is None:
                 continue
-            rows = (
-                session.execute(
-                    select(SegmentRow)
-                    .join(
-                        LshBandRow,
-                        (LshBandRow.document_id == SegmentRow.document_id)
-                        & (LshBandRow.segment_idx == SegmentRow.idx),
-                    )
-                    .where(LshBandRow.band.in_(sig.bands), SegmentRow.document_id != document.id)
-                    .distinct()
+            # candidates as plain rows (key and signature): most segments have none or
+            # no match, and loading ORM objects for them cost more than the rest
+            candidates = session.execute(
+                select(SegmentRow.document_id, SegmentRow.idx, SegmentRow.signature)
+                .join(
+                    LshBandRow,
+                    (LshBandRow.document_id == SegmentRow.document_id)
+                    & (LshBandRow.segment_idx == SegmentRow.idx),
                 )
-                .scalars()
-                .all()
+                .where(LshBandRow.band.in_(sig.bands), SegmentRow.document_id != document.id)
+                .distinct()
+            ).all()
+            key = best_match(
+                sig,
+                (
+                    ((r.document_id, r.idx), Signature.from_bytes(r.signature))
+                    for r in candidates
+                    if r.signature
+                ),
             )
-            match = best_match(
-                sig, ((r, Signature.from_bytes(r.signature)) for r in rows if r.signature)
-            )
-            if match is None:
+            if key is None:
+                continue
+            match = session.get(SegmentRow, key)
+            if match is None:  # pragma: no cover - deleted meanwhile
                 continue
             if match.syndication_group is None:
                 match.syndication_group = group_id(match.document_id, match.idx)
