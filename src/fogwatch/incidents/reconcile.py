@@ -284,13 +284,16 @@ def _display_name(p: _Party) -> str:
     return sorted(p.names.items(), key=rank)[0][0]
 
 
-def perpetrator_claims(claims: list[Claim]) -> list[PerpetratorClaim]:
-    """Each party blamed or denied, with who blames it and who denies it."""
+def perpetrator_claims(
+    claims: list[Claim], found: list[_Party] | None = None
+) -> list[PerpetratorClaim]:
+    """Each party blamed or denied, with who blames it and who denies it (`found`: the
+    claims' `parties`, when the caller has them already)."""
     out = [
         PerpetratorClaim(
             name=_display_name(p), claimants=sorted(p.claimants), denied_by=sorted(p.denied_by)
         )
-        for p in parties(claims)
+        for p in (parties(claims) if found is None else found)
     ]
     return sorted(out, key=lambda p: (-len(p.claimants), p.name))
 
@@ -298,9 +301,14 @@ def perpetrator_claims(claims: list[Claim]) -> list[PerpetratorClaim]:
 # --------------------------------------------------------------------------- flags, grade
 
 
-def flags_for(claims: list[Claim], n_origins: int, in_truce: bool = False) -> list[str]:
+def flags_for(
+    claims: list[Claim],
+    n_origins: int,
+    in_truce: bool = False,
+    found: list[_Party] | None = None,
+) -> list[str]:
     """The contradiction flags of an incident, in a fixed order."""
-    blamed = [p for p in parties(claims) if p.claimants]
+    blamed = [p for p in (parties(claims) if found is None else found) if p.claimants]
     flags = []
     if figures_disagree(claims):
         flags.append("casualties_disagree")
@@ -349,7 +357,9 @@ def _another_party_responsible(claims: list[Claim], blamed: list[_Party]) -> boo
     return False
 
 
-def grade_for(claims: list[Claim], n_asserting_origins: int) -> str:
+def grade_for(
+    claims: list[Claim], n_asserting_origins: int, found: list[_Party] | None = None
+) -> str:
     """Airwars-style grade; precedence: discounted > confirmed > contested > fair > weak.
 
     * discounted: every credible toll reports combatants only; or an accused party denies,
@@ -361,7 +371,7 @@ def grade_for(claims: list[Claim], n_asserting_origins: int) -> str:
     * fair: two or more independent asserting origins.
     * weak: one origin.
     """
-    blamed = [p for p in parties(claims) if p.claimants]
+    blamed = [p for p in (parties(claims) if found is None else found) if p.claimants]
     if _combatants_only(claims) or _another_party_responsible(claims, blamed):
         return "discounted"
     for p in blamed:
@@ -435,6 +445,7 @@ def reconcile(incident_id: str, claims: list[Claim], truces: list | None = None)
     date, date_end = _dates(claims)
     n_origins = len(origins(claims))
     asserting = len(origins(c for c in claims if credible(c)))
+    found = parties(claims)  # read (not changed) by the perpetrators, the grade and the flags
     incident = Incident(
         id=incident_id,
         event_type=event_type,
@@ -446,15 +457,15 @@ def reconcile(incident_id: str, claims: list[Claim], truces: list | None = None)
         origins=n_origins,
         killed=figures(claims, "killed"),
         injured=figures(claims, "injured"),
-        perpetrators=perpetrator_claims(claims),
-        grade=grade_for(claims, asserting),
+        perpetrators=perpetrator_claims(claims, found),
+        grade=grade_for(claims, asserting, found),
         claim_ids=[c.id for c in claims],
     )
     called_violation = any(
         c.sub_event_type in rules().wildcard_sub_types and c.stance == "asserts" for c in claims
     )
     in_truce = called_violation or (bool(truces) and bool(violated_truces(incident, truces or [])))
-    incident.flags = flags_for(claims, n_origins, in_truce)
+    incident.flags = flags_for(claims, n_origins, in_truce, found)
     return incident
 
 
