@@ -132,3 +132,47 @@ def test_the_writer_remembers_each_claim_under_the_text_sqlite_stores(extractor,
     assert not missing, missing[:3]
     for text in stored:
         assert cached[text] == Claim.model_validate_json(text)
+
+
+def test_the_linker_finds_claims_written_to_postgresql_by_id_and_value(
+    extractor, pg_server, monkeypatch
+):
+    """PostgreSQL's jsonb prints a record its own way, so the writer's claims are found
+    by the id the printed record starts with, and used only when the stored JSON value
+    equals the record written; a record with another value is decoded."""
+    from sqlalchemy import Text, cast, select
+
+    from fogwatch.ingest.options import ReadOptions
+    from fogwatch.ingest.readers import read_inputs
+    from fogwatch.model import Claim, IngestError
+    from fogwatch.pipeline import prepare
+    from fogwatch.store import records
+    from fogwatch.store.schema import ClaimRow
+
+    records.forget()
+    store = Store.open(pg_server.create_database("remember_pg"))
+    for item in read_inputs([str(SAMPLE_CORPUS)], ReadOptions()):
+        if isinstance(item, IngestError):
+            continue
+        doc, signatures = prepare(item)
+        store.save_document(doc, extractor.extract(doc), signatures)
+    with store.sessions() as s:
+        stored = list(s.execute(select(cast(ClaimRow.record, Text))).scalars())
+    assert len(stored) >= 50
+    assert not set(stored) & set(records.cached()), "jsonb text is not json.dumps text"
+    decode = Claim.model_validate_json
+    expected = [decode(text) for text in stored]
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("decoded a claim this process wrote")
+
+    monkeypatch.setattr(Claim, "model_validate_json", refuse)
+    assert [records.claim_of(text) for text in stored] == expected
+    monkeypatch.setattr(Claim, "model_validate_json", decode)
+
+    # same id, another value: decoded, not taken from the cache
+    records.forget()
+    first = expected[0]
+    records.remember(first.model_dump(mode="json"), first, stored_as_written=False)
+    tweaked = first.model_copy(update={"confidence": 0.0123})
+    assert records.claim_of(json.dumps(tweaked.model_dump(mode="json"))) == tweaked

@@ -342,14 +342,13 @@ class Store:
         places: list[dict] = []
         claim_rows: list[dict] = []
         links: list[dict] = []
-        # SQLite stores the JSON text as written: the linker, which reads these claims
-        # back next, finds them decoded under that text (store/records.py)
-        remembers = self.engine.dialect.name == "sqlite"
+        # the linker reads these claims back next: it finds them decoded, under the JSON
+        # text SQLite keeps as written, or by id and value (store/records.py)
+        as_written = self.engine.dialect.name == "sqlite"
         for claim in claims:
             loc = claim.location
             record = claim.model_dump(mode="json")
-            if remembers:
-                records.remember(record, claim)
+            records.remember(record, claim, stored_as_written=as_written)
             claim_rows.append(
                 {
                     "id": claim.id,
