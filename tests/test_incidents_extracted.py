@@ -103,22 +103,20 @@ def test_the_saraqib_strike_is_one_contested_incident(extractor, tmp_path):
     assert russia["denied_by"]
 
 
-def test_the_writer_remembers_each_claim_under_the_text_sqlite_stores(extractor, tmp_path):
-    """`store/records.py`: the linker reads the claims a run has just written from the
-    writer's cache, keyed by the stored JSON text; that is sound only if the remembered
-    text is the stored text and the claim under it is what decoding it gives. Saved
-    without linking, so every cached entry is the writer's."""
+def _written_records(extractor, url: str) -> list[str]:
+    """Save the sample corpus into a fresh store at `url` without linking, with the
+    writer's cache emptied first; the records as the store prints them."""
     from sqlalchemy import Text, cast, select
 
     from fogwatch.ingest.options import ReadOptions
     from fogwatch.ingest.readers import read_inputs
-    from fogwatch.model import Claim, IngestError
+    from fogwatch.model import IngestError
     from fogwatch.pipeline import prepare
     from fogwatch.store import records
     from fogwatch.store.schema import ClaimRow
 
     records.forget()
-    store = Store.open(f"sqlite:///{tmp_path / 'remember.db'}")
+    store = Store.open(url)
     for item in read_inputs([str(SAMPLE_CORPUS)], ReadOptions()):
         if isinstance(item, IngestError):
             continue
@@ -126,8 +124,20 @@ def test_the_writer_remembers_each_claim_under_the_text_sqlite_stores(extractor,
         store.save_document(doc, extractor.extract(doc), signatures)
     with store.sessions() as s:
         stored = list(s.execute(select(cast(ClaimRow.record, Text))).scalars())
-    cached = records.cached()
     assert len(stored) >= 50
+    return stored
+
+
+def test_the_writer_remembers_each_claim_under_the_text_sqlite_stores(extractor, tmp_path):
+    """`store/records.py`: the linker reads the claims a run has just written from the
+    writer's cache, keyed by the stored JSON text; that is sound only if the remembered
+    text is the stored text and the claim under it is what decoding it gives. Saved
+    without linking, so every cached entry is the writer's."""
+    from fogwatch.model import Claim
+    from fogwatch.store import records
+
+    stored = _written_records(extractor, f"sqlite:///{tmp_path / 'remember.db'}")
+    cached = records.cached()
     missing = [t[:80] for t in stored if t not in cached]
     assert not missing, missing[:3]
     for text in stored:
@@ -140,25 +150,10 @@ def test_the_linker_finds_claims_written_to_postgresql_by_id_and_value(
     """PostgreSQL's jsonb prints a record its own way, so the writer's claims are found
     by the id the printed record starts with, and used only when the stored JSON value
     equals the record written; a record with another value is decoded."""
-    from sqlalchemy import Text, cast, select
-
-    from fogwatch.ingest.options import ReadOptions
-    from fogwatch.ingest.readers import read_inputs
-    from fogwatch.model import Claim, IngestError
-    from fogwatch.pipeline import prepare
+    from fogwatch.model import Claim
     from fogwatch.store import records
-    from fogwatch.store.schema import ClaimRow
 
-    records.forget()
-    store = Store.open(pg_server.create_database("remember_pg"))
-    for item in read_inputs([str(SAMPLE_CORPUS)], ReadOptions()):
-        if isinstance(item, IngestError):
-            continue
-        doc, signatures = prepare(item)
-        store.save_document(doc, extractor.extract(doc), signatures)
-    with store.sessions() as s:
-        stored = list(s.execute(select(cast(ClaimRow.record, Text))).scalars())
-    assert len(stored) >= 50
+    stored = _written_records(extractor, pg_server.create_database("remember_pg"))
     assert not set(stored) & set(records.cached()), "jsonb text is not json.dumps text"
     decode = Claim.model_validate_json
     expected = [decode(text) for text in stored]
