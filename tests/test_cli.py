@@ -131,3 +131,23 @@ def test_extract_jsonl_corpus_uses_record_ids(tmp_path):
     result = run("extract", str(corpus))
     docs = {json.loads(line)["document"] for line in result.output.splitlines()}
     assert docs == {"rec-1", "rec-2"}
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "says"),
+    [
+        ("FOGWATCH_GEMM", "mkl", "FOGWATCH_GEMM='mkl': set it to numpy (the default) or blis"),
+        ("FOGWATCH_MODEL", "no_such_model", "spaCy model 'no_such_model' (FOGWATCH_MODEL)"),
+    ],
+)
+def test_a_bad_model_setting_is_an_error_naming_the_variable(monkeypatch, variable, value, says):
+    from fogwatch.cli import shared_extractor
+
+    shared_extractor.cache_clear()  # the extractor of earlier tests would hide the setting
+    monkeypatch.setenv(variable, value)
+    page = SAMPLE_CORPUS / "levant-ledger_saraqib-market-strike.txt"
+    result = CliRunner().invoke(main, ["extract", str(page)])
+    shared_extractor.cache_clear()
+    assert result.exit_code == 1
+    assert says in result.output
+    assert "Traceback" not in result.output

