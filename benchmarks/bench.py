@@ -11,7 +11,10 @@ What is measured, on the corpus of `benchmarks/corpus.py` (deterministic for a s
 2. the same into a fresh database on a throwaway PostgreSQL server;
 3. bare parse: `spacy.load(<the same model>)` with its full default pipeline, and
    `nlp.pipe(texts, n_process=P, batch_size=B)` over the very same texts, with the same
-   P and B the end-to-end run uses.
+   P and B the end-to-end run uses;
+4. the same bare parse with the model's matrix products on numpy's BLAS, as fogwatch
+   runs the model (`fogwatch.nlp.gemm`, decision 15): a bare parse could take that
+   speed-up too, so the ratio against it shows what fogwatch's own work adds or saves.
 
 Why a ratio: absolute words/s depend on the machine; end-to-end over bare parse says
 how much fogwatch adds to (or, with its sentence prefilter, saves on) the cost of
@@ -24,7 +27,9 @@ process and of its largest spaCy worker) is not another's. The last line is alwa
 
 End to end on SQLite and the bare parse run as `--rounds` interleaved pairs (3 by
 default) and the ratio is the median pair's: on a shared VM one run can be 20 % slower
-than the next. The table shows the median pair; PostgreSQL and extraction alone run once.
+than the next. Each round also prints its CPU seconds (main process and spaCy workers)
+and their ratios, which other work on the machine moves less than wall time. The table
+shows the median pair; PostgreSQL and extraction alone run once.
 
 `--extract-only` skips both end-to-end runs, for quick work on the extractor: it runs
 the bare parse and extraction (with and without the prefilter; `--no-extract-all` drops
@@ -68,6 +73,11 @@ def _cpu_s() -> dict[str, float]:
         "cpu_main_s": own.ru_utime + own.ru_stime,
         "cpu_workers_s": kids.ru_utime + kids.ru_stime,
     }
+
+
+def _cpu_total(result: dict) -> float:
+    """A phase's CPU seconds: its main process and its spaCy workers."""
+    return result["cpu_main_s"] + result["cpu_workers_s"]
 
 
 def _cpu_spent(before: dict[str, float]) -> dict[str, float]:
@@ -238,9 +248,9 @@ def extract_rounds(
                 )
                 if name == "extract":
                     ratios.append(ratio_x)
-            cpu = r["cpu_main_s"] + r["cpu_workers_s"]
+            cpu = _cpu_total(r)
             if "extract_claims" in r:
-                base_cpu = results["bare"]["cpu_main_s"] + results["bare"]["cpu_workers_s"]
+                base_cpu = _cpu_total(results["bare"])
                 extra += f" (CPU {base_cpu / cpu:.2f} x)"
             print(
                 f"round {k + 1} {name:<12} {n_words / r['seconds']:8.0f} words/s "
@@ -336,12 +346,19 @@ def main() -> None:
             }
             pair["ratio"] = pair["bare"]["seconds"] / pair["sqlite"]["seconds"]
             pair["ratio_same_blas"] = pair["bare-numpy"]["seconds"] / pair["sqlite"]["seconds"]
+            # CPU seconds move less than wall time when other work shares the machine
+            cpu = {name: _cpu_total(pair[name]) for name in ("sqlite", "bare", "bare-numpy")}
+            pair["cpu_ratio"] = cpu["bare"] / cpu["sqlite"]
+            pair["cpu_ratio_same_blas"] = cpu["bare-numpy"] / cpu["sqlite"]
             pair["load"] = round(os.getloadavg()[0], 2)
             print(
                 f"round {k + 1}: end to end {pair['sqlite']['seconds']:.1f} s, bare parse "
                 f"{pair['bare']['seconds']:.1f} s (with numpy's BLAS "
                 f"{pair['bare-numpy']['seconds']:.1f} s), ratio {pair['ratio']:.2f} "
-                f"(same BLAS {pair['ratio_same_blas']:.2f}), load {pair['load']:.2f}",
+                f"(same BLAS {pair['ratio_same_blas']:.2f}); CPU s {cpu['sqlite']:.1f} vs "
+                f"{cpu['bare']:.1f} ({cpu['bare-numpy']:.1f}), CPU ratio "
+                f"{pair['cpu_ratio']:.2f} (same BLAS {pair['cpu_ratio_same_blas']:.2f}); "
+                f"load {pair['load']:.2f}",
                 flush=True,
             )
             rounds.append(pair)
@@ -405,6 +422,12 @@ def main() -> None:
         print(
             "end-to-end/bare-parse ratio with the bare parse on fogwatch's BLAS (numpy): "
             f"{same:.2f} (median of the rounds)"
+        )
+        cpu_ratio = statistics.median(r["cpu_ratio"] for r in rounds)
+        cpu_same = statistics.median(r["cpu_ratio_same_blas"] for r in rounds)
+        print(
+            f"end-to-end/bare-parse CPU-seconds ratio: {cpu_ratio:.2f} "
+            f"(same BLAS {cpu_same:.2f}; medians of the rounds)"
         )
         ratio = middle["ratio"]
         print(f"end-to-end/bare-parse ratio: {ratio:.2f} ({n_docs} docs, {n_words} words)")
