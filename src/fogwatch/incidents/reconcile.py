@@ -284,16 +284,14 @@ def _display_name(p: _Party) -> str:
     return sorted(p.names.items(), key=rank)[0][0]
 
 
-def perpetrator_claims(
-    claims: list[Claim], found: list[_Party] | None = None
-) -> list[PerpetratorClaim]:
-    """Each party blamed or denied, with who blames it and who denies it (`found`: the
-    claims' `parties`, when the caller has them already)."""
+def perpetrator_claims(found: list[_Party]) -> list[PerpetratorClaim]:
+    """Each party blamed or denied (`parties` of the claims), with who blames it and who
+    denies it."""
     out = [
         PerpetratorClaim(
             name=_display_name(p), claimants=sorted(p.claimants), denied_by=sorted(p.denied_by)
         )
-        for p in (parties(claims) if found is None else found)
+        for p in found
     ]
     return sorted(out, key=lambda p: (-len(p.claimants), p.name))
 
@@ -302,13 +300,11 @@ def perpetrator_claims(
 
 
 def flags_for(
-    claims: list[Claim],
-    n_origins: int,
-    in_truce: bool = False,
-    found: list[_Party] | None = None,
+    claims: list[Claim], found: list[_Party], n_origins: int, in_truce: bool = False
 ) -> list[str]:
-    """The contradiction flags of an incident, in a fixed order."""
-    blamed = [p for p in (parties(claims) if found is None else found) if p.claimants]
+    """The contradiction flags of an incident (`found`: the claims' `parties`), in a
+    fixed order."""
+    blamed = [p for p in found if p.claimants]
     flags = []
     if figures_disagree(claims):
         flags.append("casualties_disagree")
@@ -357,9 +353,7 @@ def _another_party_responsible(claims: list[Claim], blamed: list[_Party]) -> boo
     return False
 
 
-def grade_for(
-    claims: list[Claim], n_asserting_origins: int, found: list[_Party] | None = None
-) -> str:
+def grade_for(claims: list[Claim], found: list[_Party], n_asserting_origins: int) -> str:
     """Airwars-style grade; precedence: discounted > confirmed > contested > fair > weak.
 
     * discounted: every credible toll reports combatants only; or an accused party denies,
@@ -371,7 +365,7 @@ def grade_for(
     * fair: two or more independent asserting origins.
     * weak: one origin.
     """
-    blamed = [p for p in (parties(claims) if found is None else found) if p.claimants]
+    blamed = [p for p in found if p.claimants]
     if _combatants_only(claims) or _another_party_responsible(claims, blamed):
         return "discounted"
     for p in blamed:
@@ -457,15 +451,15 @@ def reconcile(incident_id: str, claims: list[Claim], truces: list | None = None)
         origins=n_origins,
         killed=figures(claims, "killed"),
         injured=figures(claims, "injured"),
-        perpetrators=perpetrator_claims(claims, found),
-        grade=grade_for(claims, asserting, found),
+        perpetrators=perpetrator_claims(found),
+        grade=grade_for(claims, found, asserting),
         claim_ids=[c.id for c in claims],
     )
     called_violation = any(
         c.sub_event_type in rules().wildcard_sub_types and c.stance == "asserts" for c in claims
     )
     in_truce = called_violation or (bool(truces) and bool(violated_truces(incident, truces or [])))
-    incident.flags = flags_for(claims, n_origins, in_truce, found)
+    incident.flags = flags_for(claims, found, n_origins, in_truce)
     return incident
 
 

@@ -155,13 +155,11 @@ def truces_from_claims(claims: list[Claim]) -> list[Truce]:
     return [t for t in (truce_from_claim(c) for c in claims) if t is not None]
 
 
-def inside(truce: Truce, location: Location | None, day: dt.date | None) -> bool:
-    """Whether a place and day fall inside a truce's area and window."""
-    if day is None or location is None or truce.location is None:
-        return False
-    if not (truce.start_day <= day <= truce.end_day):
-        return False
+def _in_area(truce: Truce, location: Location) -> bool:
+    """Whether a place falls inside a truce's area (its window is tested by the caller)."""
     t = truce.location
+    if t is None:
+        return False
     if (
         location.lat is not None
         and t.lat is not None
@@ -180,10 +178,10 @@ def violated_truces(incident: Incident, truces: list[Truce]) -> list[Truce]:
     if day is None or location is None:
         return []
     own = set(incident.claim_ids)
-    # the day test inline first: a month's link checks each violent incident against
-    # every truce of the month (280 k pairs in the benchmark), and few share its days
+    # the day test first: a month's link checks each violent incident against every
+    # truce of the month, and few share its days
     return [
         t
         for t in truces
-        if t.start_day <= day <= t.end_day and t.claim_id not in own and inside(t, location, day)
+        if t.start_day <= day <= t.end_day and t.claim_id not in own and _in_area(t, location)
     ]

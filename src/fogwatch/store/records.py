@@ -69,12 +69,13 @@ def claim_of(record_text: str) -> Claim:
 
 
 def remember(record: dict[str, Any], claim: Claim, stored_as_written: bool) -> None:
-    """Remember `claim`, written as `record`, under its id and, when the store keeps the
-    JSON text as written (SQLite), under that text (its dump, as SQLAlchemy's JSON type
-    writes it)."""
+    """Remember `claim`, written as `record`: under the text the store keeps when it keeps
+    the JSON as written (SQLite: the dump SQLAlchemy's JSON type writes), else under its
+    id, to be checked against the value the store prints (PostgreSQL)."""
     kept = claim.model_copy()
     if stored_as_written:
         _put(json.dumps(record), kept)
+        return
     if len(_WRITTEN) >= _WRITTEN_LIMIT:
         _WRITTEN.clear()
     _WRITTEN[claim.id] = (record, kept)
