@@ -80,6 +80,17 @@ def _cpu_total(result: dict) -> float:
     return result["cpu_main_s"] + result["cpu_workers_s"]
 
 
+def _versus_bare(extract: dict, results: dict[str, dict]) -> str:
+    """An extraction phase against the bare parses of the same round: wall-time ratio to
+    spaCy as shipped and to the same BLAS, and the CPU-seconds ratio to spaCy as shipped."""
+    bare, same = results["bare"], results["bare-numpy"]
+    return (
+        f", {extract['extract_claims']} claims; {bare['seconds'] / extract['seconds']:.2f} x "
+        f"bare parse ({same['seconds'] / extract['seconds']:.2f} x on the same BLAS; "
+        f"CPU {_cpu_total(bare) / _cpu_total(extract):.2f} x)"
+    )
+
+
 def _cpu_spent(before: dict[str, float]) -> dict[str, float]:
     after = _cpu_s()
     return {k: round(after[k] - before[k], 2) for k in after}
@@ -240,18 +251,10 @@ def extract_rounds(
         for name, r in results.items():
             extra = ""
             if "extract_claims" in r:
-                ratio_x = results["bare"]["seconds"] / r["seconds"]
-                same_x = results["bare-numpy"]["seconds"] / r["seconds"]
-                extra = (
-                    f", {r['extract_claims']} claims; {ratio_x:.2f} x bare parse "
-                    f"({same_x:.2f} x on the same BLAS)"
-                )
+                extra = _versus_bare(r, results)
                 if name == "extract":
-                    ratios.append(ratio_x)
+                    ratios.append(results["bare"]["seconds"] / r["seconds"])
             cpu = _cpu_total(r)
-            if "extract_claims" in r:
-                base_cpu = _cpu_total(results["bare"])
-                extra += f" (CPU {base_cpu / cpu:.2f} x)"
             print(
                 f"round {k + 1} {name:<12} {n_words / r['seconds']:8.0f} words/s "
                 f"{r['seconds']:7.1f} s  CPU {cpu:6.1f} s (main {r['cpu_main_s']:.1f})  "
@@ -385,12 +388,12 @@ def main() -> None:
             if "claims" in r:
                 extra = (
                     f", {r['claims']} claims, {r['incidents']} incidents; "
-                    f"linking {r['link_s']:.1f} s, storing {r['save_s']:.1f} s; CPU main "
-                    f"{r['cpu_main_s']:.1f} s + spaCy workers {r['cpu_workers_s']:.1f} s"
+                    f"linking {r['link_s']:.1f} s, storing {r['save_s']:.1f} s; CPU "
+                    f"{_cpu_total(r):.1f} s: main {r['cpu_main_s']:.1f} s + spaCy workers "
+                    f"{r['cpu_workers_s']:.1f} s"
                 )
             elif "extract_claims" in r:
-                ratio_x = results["bare"]["seconds"] / r["seconds"]
-                extra = f", {r['extract_claims']} claims; {ratio_x:.2f} x bare parse"
+                extra = _versus_bare(r, results)
             else:
                 extra = f", pipes {','.join(r['pipes'])}"
             print(
