@@ -3,9 +3,10 @@
 Why: spaCy's CPU layers (the tok2vec embeddings and CNN of the shared tok2vec and of
 NER's own, the parser's and NER's hidden layers) call `NumpyOps.gemm`, which thinc
 sends to the `blis` package. On the machine fogwatch is benchmarked on (AMD EPYC,
-2 cores) BLIS runs a (8000 x 288) x (288 x 288) float32 product at 32 GFLOPS and
-numpy's OpenBLAS, single-threaded, at 96: the model's tok2vec layers take 44 % less
-time and a whole extraction 23 % less (docs/performance.md). thinc has the switch
+2 cores) BLIS runs a (8000 x 288) x (288 x 288) float32 product at 23-33 GFLOPS and
+numpy's OpenBLAS, single-threaded, at 87-93: the model's tok2vec layers take about half
+the time and a whole extraction about a quarter less (`make bench-components`, decision
+15 in docs/decisions.md). thinc has the switch
 (`NumpyOps(use_blis=False)` hands `gemm` to numpy); this module sets it on every layer
 of a loaded pipeline. The parsers' per-step products go through thinc's C-level BLIS
 interface and are unchanged.
