@@ -171,3 +171,25 @@ def test_the_linker_finds_claims_written_to_postgresql_by_id_and_value(
     records.remember(first.model_dump(mode="json"), first, stored_as_written=False)
     tweaked = first.model_copy(update={"confidence": 0.0123})
     assert records.claim_of(json.dumps(tweaked.model_dump(mode="json"))) == tweaked
+
+
+def test_how_many_documents_a_transaction_stores_changes_nothing(extractor, tmp_path):
+    """The sample corpus (syndicated copies included) stored a document per transaction
+    and many per transaction: the same documents, groups, claims and incidents."""
+    from fogwatch.ingest.readers import ReadOptions
+    from fogwatch.pipeline import ingest
+    from fogwatch.store.incidents import all_incidents
+
+    def stored(save_every: int) -> tuple:
+        store = Store.open(f"sqlite:///{tmp_path / f'every-{save_every}.db'}")
+        report = ingest(
+            [str(SAMPLE_CORPUS)], ReadOptions(), store, extractor, save_every=save_every
+        )
+        documents = sorted((d["name"], d["syndication_group"]) for d in store.documents())
+        incidents = sorted(i.model_dump_json() for i in all_incidents(store))
+        return report.as_dict(), documents, incidents, store.stats()
+
+    one, many = stored(1), stored(64)
+    assert one == many
+    assert one[0]["stored"] >= 10 and one[0]["claims"] > 0
+    assert any(group for _name, group in one[1])  # the copies were grouped

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import event, inspect
 
 from fogwatch.ingest.syndication import signature
 from fogwatch.model import Claim, Count, Document, Evidence, Segment
@@ -120,3 +120,62 @@ def test_document_detail_has_segments_and_claims(store_url):
     assert detail["claims"][0]["killed"]["low"] == 3
     assert store.document_detail(doc.id[:8])["name"] == "detail.txt"
     assert store.document_detail("missing") is None
+
+
+def test_a_batch_writes_what_one_at_a_time_writes(store_url):
+    """One transaction for many documents: a copy finds its original saved earlier in the
+    same batch, and a document already stored is reported, not written twice."""
+    original = (SEEDS / "000_3b27e136d6f5d0a0.txt").read_text()
+    other = (SEEDS / "002_2de0aa6ef8458d86.txt").read_text()
+    docs = [
+        make_document(original, "orig.txt"),
+        make_document(reword(original), "copy.txt"),
+        make_document(other, "other.txt"),
+    ]
+    batch = [(d, [make_claim(d, 1, killed=2 + i)], signatures_of(d)) for i, d in enumerate(docs)]
+    store = Store.open(store_url)
+    store.save_document(*batch[2])  # stored before the batch comes
+    results = store.save_documents(batch)
+    assert [r.stored for r in results] == [True, True, False]
+    assert [r.claims for r in results] == [1, 1, 0]
+    by_name = {d["name"]: d for d in store.documents()}
+    assert by_name["orig.txt"]["syndication_group"] is not None
+    assert by_name["orig.txt"]["syndication_group"] == by_name["copy.txt"]["syndication_group"]
+    assert by_name["other.txt"]["syndication_group"] is None
+    assert store.stats()["documents"] == 3 and store.stats()["claims"] == 3
+
+
+def test_a_failing_document_spoils_only_itself_in_a_batch(store_url):
+    """The batch rolls back and its documents are saved one by one: those before the bad
+    one are stored whole, the bad one leaves nothing, and its error is raised."""
+    store = Store.open(store_url)
+    good = make_document("Shelling hit the town. " * 20, "good.txt")
+    bad = make_document("Clashes continued near the airport. " * 10, "bad.txt")
+    batch = [(good, [make_claim(good, 1)], {}), (bad, [make_claim(bad, 1), make_claim(bad, 1)], {})]
+    with pytest.raises(Exception):  # noqa: B017 - the backend's own integrity error
+        store.save_documents(batch)
+    assert [d["name"] for d in store.documents()] == ["good.txt"]
+    assert store.stats()["claims"] == 1
+
+
+def test_candidates_are_found_when_their_bands_span_several_queries(store_url, monkeypatch):
+    """A long live page binds more band keys than one statement may take: the lookup
+    splits them over several queries and still finds the copy's original."""
+    import fogwatch.store.db as db
+
+    monkeypatch.setattr(db, "_BANDS_PER_QUERY", 7)  # 32 bands a segment: five queries
+    store = Store.open(store_url)
+    original = (SEEDS / "000_3b27e136d6f5d0a0.txt").read_text()
+    docs = [make_document(original, "orig.txt"), make_document(reword(original), "copy.txt")]
+    lookups: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
+        if "lsh_bands" in statement and statement.lstrip().upper().startswith("SELECT"):
+            lookups.append(statement)
+
+    event.listen(store.engine, "before_cursor_execute", count)
+    for doc in docs:
+        store.save_document(doc, [], signatures_of(doc))
+    assert len(lookups) == 2 * 5  # every band key asked for, in chunks of 7
+    groups = {d["name"]: d["syndication_group"] for d in store.documents()}
+    assert groups["orig.txt"] is not None and groups["orig.txt"] == groups["copy.txt"]

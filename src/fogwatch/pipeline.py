@@ -23,6 +23,7 @@ from fogwatch.store.incidents import link_all
 if TYPE_CHECKING:
     from fogwatch.nlp.extractor import Extractor
     from fogwatch.store import Store
+    from fogwatch.store.db import ToSave
 
 
 # Stored documents per incremental link: fewer, larger links cost less in total (each
@@ -30,6 +31,12 @@ if TYPE_CHECKING:
 # hold fewer claims in memory. 150 benchmark documents: 4.3 s of linking every 32, 1.8 s
 # in one link (benchmarks/bench_link.py, docs/performance.md).
 LINK_EVERY = 256
+
+# Extracted documents per storing transaction (`Store.save_documents`): a transaction per
+# document spent more on its fixed costs (the save lock, the commit, a round of
+# statements) than on a typical story's rows; `make bench` prints the storing time.
+# A crash loses at most this many extracted documents, which the next run extracts again.
+SAVE_EVERY = 32
 
 # Claims per linking transaction at most: the neighbourhood query binds one parameter per
 # new claim id, and SQLite and PostgreSQL cap bound parameters at 32,766 and 65,535.
@@ -45,7 +52,6 @@ class IngestReport:
     skipped: int = 0
     claims: int = 0
     errors: list[IngestError] = field(default_factory=list)
-    last_claims: int = field(default=0, repr=False)  # claims of the last stored document
 
     def as_dict(self) -> dict:
         return {
@@ -81,17 +87,18 @@ def ingest(
     extractor: Extractor | None,
     on_item: Callable[[Document | IngestError, int], None] | None = None,
     link_every: int = LINK_EVERY,
+    save_every: int = SAVE_EVERY,
 ) -> IngestReport:
-    """Read inputs, extract claims from new documents and store them, one transaction each.
+    """Read inputs, extract claims from new documents and store them.
 
     New documents stream through `Extractor.extract_many`, which hands them to spaCy's
     `nlp.pipe` in batches (with the extractor's `n_process`): one document per pipe call
-    would pay the batching and worker start-up per document. Each document is still
-    stored on its own as soon as its claims are out, so a crash loses at most the
-    documents in flight, never half a document. Linking runs once per `link_every`
-    stored documents (and whenever `MAX_LINK_CLAIMS` claims wait): each link reads the
-    stored neighbourhood of the new claims and re-partitions the parts of it that
-    possible links join to them, so in a dense month of reporting one link of many
+    would pay the batching and worker start-up per document. Extracted documents are
+    stored `save_every` to a transaction, each whole or not at all, so a crash loses at
+    most the documents in flight and never half a document. Linking runs once per
+    `link_every` stored documents (and whenever `MAX_LINK_CLAIMS` claims wait): each link
+    reads the stored neighbourhood of the new claims and re-partitions the parts of it
+    that possible links join to them, so in a dense month of reporting one link of many
     documents costs little more than a link of one (measured in docs/performance.md).
     The partition depends only on the set of claims, not on the order they came in, so
     the incidents are the same however often it links. Claims stored but not yet linked
@@ -99,7 +106,9 @@ def ingest(
 
     `on_item(item, claims)` is called after each input, for progress bars.
     """
-    return ingest_documents(read_inputs(inputs, options), store, extractor, on_item, link_every)
+    return ingest_documents(
+        read_inputs(inputs, options), store, extractor, on_item, link_every, save_every=save_every
+    )
 
 
 def ingest_documents(
@@ -109,6 +118,7 @@ def ingest_documents(
     on_item: Callable[[Document | IngestError, int], None] | None = None,
     link_every: int = LINK_EVERY,
     link_leftovers: bool = True,
+    save_every: int = SAVE_EVERY,
 ) -> IngestReport:
     """`ingest` for documents already read (a feed poll, a Dask partition); see `ingest`.
 
@@ -139,17 +149,28 @@ def ingest_documents(
     extracted = extract_stream(extractor, new_documents())
     unlinked: list[Claim] = []
     stored_since_link = 0
-    for document, claims in extracted:
-        signatures = signatures_of.pop(id(document), {})
-        stored = save(store, document, claims, signatures, report)
-        if stored:
-            unlinked.extend(claims)
-            stored_since_link += 1
+    waiting: list[ToSave] = []  # extracted, not yet stored
+
+    def store_waiting() -> None:
+        nonlocal unlinked, stored_since_link
+        for (document, claims, _sigs), stored in zip(
+            waiting, save(store, waiting, report), strict=True
+        ):
+            if stored:
+                unlinked.extend(claims)
+                stored_since_link += 1
+            if on_item:
+                on_item(document, len(claims) if stored else 0)
+        waiting.clear()
         if stored_since_link >= link_every or len(unlinked) >= MAX_LINK_CLAIMS:
             link(store, unlinked)
             unlinked, stored_since_link = [], 0
-        if on_item:
-            on_item(document, report.last_claims)
+
+    for document, claims in extracted:
+        waiting.append((document, claims, signatures_of.pop(id(document), {})))
+        if len(waiting) >= save_every:
+            store_waiting()
+    store_waiting()
     link(store, unlinked)
     # Saving and linking are separate transactions: claims of a document whose run was
     # killed between the two are linked here, on the next run (a no-op when none are).
@@ -190,19 +211,15 @@ def link(store: Store, claims: list[Claim]) -> list[str]:
     return changed
 
 
-def save(
-    store: Store,
-    document: Document,
-    claims: list[Claim],
-    signatures: dict[int, Signature],
-    report: IngestReport,
-) -> bool:
-    """Save one extracted document; True when it was new (its claims then need linking)."""
-    result = store.save_document(document, claims, signatures)
-    report.last_claims = result.claims
-    if result.stored:
-        report.stored += 1
-        report.claims += result.claims
-    else:
-        report.skipped += 1
-    return result.stored
+def save(store: Store, batch: list[ToSave], report: IngestReport) -> list[bool]:
+    """Store extracted documents in one transaction; per document, whether it was new
+    (its claims then need linking) or already stored."""
+    stored = []
+    for result in store.save_documents(batch):
+        if result.stored:
+            report.stored += 1
+            report.claims += result.claims
+        else:
+            report.skipped += 1
+        stored.append(result.stored)
+    return stored

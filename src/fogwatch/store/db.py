@@ -8,6 +8,7 @@ document that is already stored is a no-op (its id is a hash of its text).
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -38,6 +39,12 @@ from fogwatch.store.schema import (
     PlaceRow,
     SegmentRow,
 )
+
+log = logging.getLogger(__name__)
+
+# LSH band keys bound in one candidate query: SQLite allows 32,766 parameters a statement
+# and a long live page has hundreds of segments of 32 bands each.
+_BANDS_PER_QUERY = 4_000
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -136,6 +143,11 @@ def _lock_for_save(session: Session) -> None:
         session.execute(text("UPDATE documents SET id = id WHERE 1 = 0"))
 
 
+# what `Store.save_documents` takes per document: the document, its claims, the
+# signatures of its segments
+ToSave = tuple[Document, list[Claim], dict[int, Signature] | None]
+
+
 @dataclass
 class SaveResult:
     document_id: str
@@ -175,31 +187,46 @@ class Store:
     def assign_syndication(
         self, session: Session, document: Document, signatures: dict[int, Signature]
     ) -> None:
-        """Put each segment with a near-duplicate already stored into that one's group."""
-        for segment in document.segments:
-            sig = signatures.get(segment.index)
-            if sig is None:
-                continue
-            # candidates as plain rows (key and signature): most segments have none or
-            # no match, and loading ORM objects for them cost more than the rest
-            candidates = session.execute(
-                select(SegmentRow.document_id, SegmentRow.idx, SegmentRow.signature)
+        """Put each segment with a near-duplicate already stored into that one's group.
+
+        The candidates of all the document's segments come in one query (per 4,000 band
+        keys; a round trip per segment was most of a save on PostgreSQL), as plain rows: most segments
+        have none or no match, and ORM objects for them cost more than the rest. They
+        are tried in (document, segment) order, so ties go the same way on every backend.
+        """
+        bands_of = {
+            seg.index: set(sig.bands)
+            for seg in document.segments
+            if (sig := signatures.get(seg.index)) is not None
+        }
+        wanted = sorted(set().union(*bands_of.values()))
+        rows = []
+        for start in range(0, len(wanted), _BANDS_PER_QUERY):
+            rows += session.execute(
+                select(
+                    LshBandRow.band, SegmentRow.document_id, SegmentRow.idx, SegmentRow.signature
+                )
                 .join(
                     LshBandRow,
                     (LshBandRow.document_id == SegmentRow.document_id)
                     & (LshBandRow.segment_idx == SegmentRow.idx),
                 )
-                .where(LshBandRow.band.in_(sig.bands), SegmentRow.document_id != document.id)
-                .distinct()
+                .where(
+                    LshBandRow.band.in_(wanted[start : start + _BANDS_PER_QUERY]),
+                    SegmentRow.document_id != document.id,
+                )
             ).all()
-            key = best_match(
-                sig,
-                (
-                    ((r.document_id, r.idx), Signature.from_bytes(r.signature))
-                    for r in candidates
-                    if r.signature
-                ),
-            )
+        rows.sort(key=lambda r: (r.document_id, r.idx))
+        for segment in document.segments:
+            sig = signatures.get(segment.index)
+            if sig is None:
+                continue
+            bands = bands_of[segment.index]
+            candidates: dict[tuple[str, int], bytes] = {}
+            for r in rows:
+                if r.band in bands and r.signature:
+                    candidates.setdefault((r.document_id, r.idx), r.signature)
+            key = best_match(sig, ((k, Signature.from_bytes(raw)) for k, raw in candidates.items()))
             if key is None:
                 continue
             match = session.get(SegmentRow, key)
@@ -233,7 +260,9 @@ class Store:
         drop_absurd_figures(document, claims)
         for attempt in range(retries):
             try:
-                return self._save_once(document, claims, signatures)
+                with self.sessions.begin() as s:
+                    _lock_for_save(s)
+                    return self._write(s, document, claims, signatures)
             except IntegrityError:
                 if self.has_document(document.id):
                     return SaveResult(document.id, stored=False)
@@ -247,69 +276,95 @@ class Store:
                 time.sleep(0.2 * (attempt + 1))
         raise AssertionError("unreachable")
 
-    def _save_once(
-        self, document: Document, claims: list[Claim], signatures: dict[int, Signature]
+    def save_documents(self, batch: Sequence[ToSave], retries: int = 5) -> list[SaveResult]:
+        """`save_document` for each (document, claims, signatures) of `batch`, in one
+        transaction; the results in batch order.
+
+        Why: a transaction per document spent more on its fixed costs (the save lock,
+        the commit, a round of statements) than on the rows of a typical story. Each
+        document is written exactly as `save_document` writes it, in order, so a copy
+        finds the original saved earlier in the same batch. A clash or a busy database
+        anywhere in the batch rolls it all back and the documents are saved one at a
+        time instead, with `save_document`'s retries: nothing is lost or doubled.
+        """
+        if len(batch) <= 1:
+            return [self.save_document(d, c, sigs, retries) for d, c, sigs in batch]
+        for document, claims, _sigs in batch:
+            drop_absurd_figures(document, claims)
+        try:
+            with self.sessions.begin() as s:
+                _lock_for_save(s)
+                return [self._write(s, d, c, sigs or {}) for d, c, sigs in batch]
+        except (IntegrityError, OperationalError) as exc:
+            log.info("batch of %d documents rolled back (%s); one at a time", len(batch), exc)
+            return [self.save_document(d, c, sigs, retries) for d, c, sigs in batch]
+
+    def _write(
+        self,
+        s: Session,
+        document: Document,
+        claims: list[Claim],
+        signatures: dict[int, Signature],
     ) -> SaveResult:
-        with self.sessions.begin() as s:
-            _lock_for_save(s)
-            if s.get(DocumentRow, document.id) is not None:
-                return SaveResult(document.id, stored=False)
-            self.assign_syndication(s, document, signatures)
-            groups = {seg.index: seg.syndication_group for seg in document.segments}
-            for claim in claims:
-                claim.syndication_group = groups.get(claim.segment)
-            s.add(
-                DocumentRow(
-                    id=document.id,
-                    name=document.name,
-                    title=document.title,
-                    published=document.published,
-                    outlet=document.outlet,
-                    url=document.url,
-                    language=document.language,
-                    text=document.text,
-                    notes=document.notes,
-                    syndication_group=document.syndication_group,
-                )
-            )
-            if document.outlet and s.get(OutletRow, document.outlet) is None:
-                s.add(OutletRow(name=document.outlet))
-            s.flush()
-            # segments and their LSH bands as two multi-row INSERTs (an ORM object per
-            # band row cost more than the rest of the document's write)
-            segment_rows, band_rows = [], []
-            for seg in document.segments:
-                sig = signatures.get(seg.index)
-                segment_rows.append(
-                    {
-                        "document_id": document.id,
-                        "idx": seg.index,
-                        "start": seg.start,
-                        "end": seg.end,
-                        "heading": seg.heading,
-                        "source": seg.source,
-                        "time": seg.time,
-                        "kind": seg.kind,
-                        "syndication_group": seg.syndication_group,
-                        "signature": sig.to_bytes() if sig is not None else None,
-                    }
-                )
-                if sig is not None:
-                    band_rows += [
-                        {"band": b, "document_id": document.id, "segment_idx": seg.index}
-                        for b in sorted(set(sig.bands))
-                    ]
-            if segment_rows:
-                s.execute(SegmentRow.__table__.insert(), segment_rows)
-            if band_rows:
-                s.execute(LshBandRow.__table__.insert(), band_rows)
-            self._add_claims(s, document.id, claims)
-            return SaveResult(
-                document.id,
-                stored=True,
-                claims=len(claims),
+        """One document's rows, inside the caller's transaction (which holds the save lock)."""
+        if s.get(DocumentRow, document.id) is not None:
+            return SaveResult(document.id, stored=False)
+        self.assign_syndication(s, document, signatures)
+        groups = {seg.index: seg.syndication_group for seg in document.segments}
+        for claim in claims:
+            claim.syndication_group = groups.get(claim.segment)
+        s.add(
+            DocumentRow(
+                id=document.id,
+                name=document.name,
+                title=document.title,
+                published=document.published,
+                outlet=document.outlet,
+                url=document.url,
+                language=document.language,
+                text=document.text,
+                notes=document.notes,
                 syndication_group=document.syndication_group,
             )
+        )
+        if document.outlet and s.get(OutletRow, document.outlet) is None:
+            s.add(OutletRow(name=document.outlet))
+        s.flush()
+        # segments and their LSH bands as two multi-row INSERTs (an ORM object per
+        # band row cost more than the rest of the document's write)
+        segment_rows, band_rows = [], []
+        for seg in document.segments:
+            sig = signatures.get(seg.index)
+            segment_rows.append(
+                {
+                    "document_id": document.id,
+                    "idx": seg.index,
+                    "start": seg.start,
+                    "end": seg.end,
+                    "heading": seg.heading,
+                    "source": seg.source,
+                    "time": seg.time,
+                    "kind": seg.kind,
+                    "syndication_group": seg.syndication_group,
+                    "signature": sig.to_bytes() if sig is not None else None,
+                }
+            )
+            if sig is not None:
+                band_rows += [
+                    {"band": b, "document_id": document.id, "segment_idx": seg.index}
+                    for b in sorted(set(sig.bands))
+                ]
+        if segment_rows:
+            s.execute(SegmentRow.__table__.insert(), segment_rows)
+        if band_rows:
+            s.execute(LshBandRow.__table__.insert(), band_rows)
+        self._add_claims(s, document.id, claims)
+        return SaveResult(
+            document.id,
+            stored=True,
+            claims=len(claims),
+            syndication_group=document.syndication_group,
+        )
 
     def _add_claims(self, s: Session, document_id: str, claims: list[Claim]) -> None:
         """Insert a document's claims, their places and actors, in three bulk statements.
