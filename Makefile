@@ -70,7 +70,7 @@ bench-link: venv
 	$(BIN)/python benchmarks/bench_link.py --json-out benchmarks/results/link.json
 
 bench-components: venv
-	$(BIN)/python benchmarks/bench_components.py
+	$(BIN)/python benchmarks/bench_components.py --ner-moves
 
 bench-queries: venv system-deps
 	$(BIN)/python benchmarks/bench_queries.py --sqlite-cache-mb 1024 --pg-shared-buffers 2GB \
