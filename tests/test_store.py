@@ -179,3 +179,28 @@ def test_candidates_are_found_when_their_bands_span_several_queries(store_url, m
     assert len(lookups) == 2 * 5  # every band key asked for, in chunks of 7
     groups = {d["name"]: d["syndication_group"] for d in store.documents()}
     assert groups["orig.txt"] is not None and groups["orig.txt"] == groups["copy.txt"]
+
+
+def test_a_new_postgresql_store_has_statistics_after_its_first_batch(store_url):
+    """Planner statistics from the first save on: without them PostgreSQL scanned all of
+    `lsh_bands` for each document's near-duplicate lookup."""
+    if not store_url.startswith("postgresql"):
+        pytest.skip("SQLite plans without ANALYZE statistics")
+    from sqlalchemy import text
+
+    store = Store.open(store_url)
+
+    def never_analyzed() -> set[str]:
+        with store.engine.connect() as conn:
+            rows = conn.execute(
+                text(
+                    "SELECT relname FROM pg_class WHERE relname IN ('lsh_bands', 'segments', "
+                    "'claims') AND reltuples < 0"
+                )
+            )
+            return {name for (name,) in rows}
+
+    assert never_analyzed() == {"lsh_bands", "segments", "claims"}  # a new store
+    docs = [make_document(f"Shelling hit town {n}. " * 20, f"{n}.txt") for n in range(3)]
+    store.save_documents([(d, [make_claim(d, 1)], signatures_of(d)) for d in docs])
+    assert never_analyzed() == set()
