@@ -20,17 +20,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import (
-    Engine,
-    String,
-    any_,
-    bindparam,
-    create_engine,
-    event,
-    func,
-    select,
-    text,
-)
+from sqlalchemy import Engine, create_engine, event, func, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -158,18 +148,6 @@ def _lock_for_save(session: Session) -> None:
 ToSave = tuple[Document, list[Claim], dict[int, Signature] | None]
 
 
-def _one_of(session: Session, column: Any, values: list[str]) -> Any:
-    """`column IN values`; on PostgreSQL `= ANY(array)`, one bound array: an IN list of
-    hundreds of parameters took several milliseconds to send, parse and plan, the
-    array well under one (the syndication lookup of the benchmark month: 5.3 ms a
-    document against 0.7 ms)."""
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import ARRAY
-
-        return column == any_(bindparam("one_of", values, type_=ARRAY(String)))
-    return column.in_(values)
-
-
 @dataclass
 class SaveResult:
     document_id: str
@@ -235,7 +213,7 @@ class Store:
                     & (LshBandRow.segment_idx == SegmentRow.idx),
                 )
                 .where(
-                    _one_of(session, LshBandRow.band, wanted[start : start + _BANDS_PER_QUERY]),
+                    LshBandRow.band.in_(wanted[start : start + _BANDS_PER_QUERY]),
                     SegmentRow.document_id != document.id,
                 )
             ).all()
@@ -331,9 +309,9 @@ class Store:
 
         Why: a new store fills faster than autovacuum's first visit (a minute apart),
         and without statistics the planner scanned all of `lsh_bands` for every
-        document's syndication lookup, 7 ms a document on the benchmark month against
-        under 1 ms with an index once the tables had been analyzed. After this first
-        time autovacuum keeps the statistics, as for any PostgreSQL table.
+        document's syndication lookup instead of using its index; on the benchmark
+        month that lookup was the largest part of storing. After this first time
+        autovacuum keeps the statistics, as for any PostgreSQL table.
         """
         if self._has_statistics:
             return
