@@ -22,6 +22,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -29,17 +30,15 @@ sys.path.insert(0, str(HERE))
 from corpus import generate  # noqa: E402
 
 
-def units(docs: int) -> tuple[list[str], Counter]:
+def units(extractor: Any, docs: int) -> tuple[list[str], Counter]:
     """The texts spaCy reads for the corpus (prefiltered units of the hot segments), and
     the words of those units by the prefilter's reason for keeping them: a hot sentence,
     context around one, a unit's lead, or blanked."""
     import datetime as dt
 
     from fogwatch.model import Document
-    from fogwatch.nlp.extractor import Extractor
     from fogwatch.pipeline import prepare
 
-    extractor = Extractor()
     prefilter = extractor.prefilter
     out = []
     words: Counter = Counter()
@@ -91,10 +90,7 @@ def gemm_gflops(rows: int = 8000, width: int = 288, repeat: int = 30) -> dict[st
     return out
 
 
-def seconds_per_component(texts: list[str], batch_size: int) -> Counter:
-    from fogwatch.nlp.extractor import Extractor
-
-    nlp = Extractor().nlp
+def seconds_per_component(nlp: Any, texts: list[str], batch_size: int) -> Counter:
     spent: Counter = Counter()
     for start in range(0, len(texts), batch_size):
         t = time.perf_counter()
@@ -110,15 +106,13 @@ def seconds_per_component(texts: list[str], batch_size: int) -> Counter:
     return spent
 
 
-def ner_by_moves(texts: list[str], batch_size: int) -> list[tuple[int, float, int]]:
+def ner_by_moves(nlp: Any, texts: list[str], batch_size: int) -> list[tuple[int, float, int]]:
     """NER alone over the parsed units, as shipped and with as many moves again (a
     dummy label per real one): (moves, seconds, entities) for each. The difference is the
     part of NER's time that grows with its number of moves: at every token each move is
     scored and checked for validity, in spaCy's compiled transition code, which fogwatch
-    cannot change without changing the model's labels."""
-    from fogwatch.nlp.extractor import Extractor
-
-    nlp = Extractor().nlp
+    cannot change without changing the model's labels. It adds labels to `nlp`'s NER:
+    run it last."""
     ner = nlp.get_pipe("ner")
     before = nlp.pipe_names[: nlp.pipe_names.index("ner")]
     docs = list(nlp.pipe(texts, batch_size=batch_size, disable=nlp.pipe_names[len(before) :]))
@@ -154,8 +148,11 @@ def main() -> None:
         f"GFLOPS, numpy's OpenBLAS {flops['numpy']:.0f} GFLOPS; "
         f"pipeline on {os.environ.get('FOGWATCH_GEMM') or 'numpy'}"
     )
-    texts, reasons = units(args.docs)
-    spent = seconds_per_component(texts, args.batch_size)
+    from fogwatch.nlp.extractor import Extractor
+
+    extractor = Extractor()  # one model load for every measurement below
+    texts, reasons = units(extractor, args.docs)
+    spent = seconds_per_component(extractor.nlp, texts, args.batch_size)
     total = sum(spent.values())
     load = os.getloadavg()[0]
     words = sum(len(t.split()) for t in texts)
@@ -172,7 +169,9 @@ def main() -> None:
         print(f"{name:<26} {sec:6.2f} s  {100 * sec / total:5.1f} %")
     print(f"{'total':<26} {total:6.2f} s")
     if args.ner_moves:
-        (moves, seconds, ents), (moves2, seconds2, ents2) = ner_by_moves(texts, args.batch_size)
+        (moves, seconds, ents), (moves2, seconds2, ents2) = ner_by_moves(
+            extractor.nlp, texts, args.batch_size
+        )
         print(
             f"ner alone: {seconds:.2f} s with its {moves} moves, {seconds2:.2f} s with "
             f"{moves2} ({ents} and {ents2} entities): about "

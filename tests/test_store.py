@@ -84,15 +84,20 @@ def reword(text: str) -> str:
     return "Republished with permission.\n\n" + copy
 
 
-def test_near_duplicates_share_a_group_and_different_reports_do_not(store_url):
-    store = Store.open(store_url)
+def original_copy_and_other() -> list[Document]:
+    """A seed page, a reworded republication of it, and an unrelated seed page."""
     original = (SEEDS / "000_3b27e136d6f5d0a0.txt").read_text()
     other = (SEEDS / "002_2de0aa6ef8458d86.txt").read_text()
-    docs = [
+    return [
         make_document(original, "orig.txt"),
         make_document(reword(original), "copy.txt"),
         make_document(other, "other.txt"),
     ]
+
+
+def test_near_duplicates_share_a_group_and_different_reports_do_not(store_url):
+    store = Store.open(store_url)
+    docs = original_copy_and_other()
     for doc in docs:
         store.save_document(doc, [], signatures_of(doc))
     by_name = {d["name"]: d for d in store.documents()}
@@ -125,13 +130,7 @@ def test_document_detail_has_segments_and_claims(store_url):
 def test_a_batch_writes_what_one_at_a_time_writes(store_url):
     """One transaction for many documents: a copy finds its original saved earlier in the
     same batch, and a document already stored is reported, not written twice."""
-    original = (SEEDS / "000_3b27e136d6f5d0a0.txt").read_text()
-    other = (SEEDS / "002_2de0aa6ef8458d86.txt").read_text()
-    docs = [
-        make_document(original, "orig.txt"),
-        make_document(reword(original), "copy.txt"),
-        make_document(other, "other.txt"),
-    ]
+    docs = original_copy_and_other()
     batch = [(d, [make_claim(d, 1, killed=2 + i)], signatures_of(d)) for i, d in enumerate(docs)]
     store = Store.open(store_url)
     store.save_document(*batch[2])  # stored before the batch comes
@@ -165,8 +164,7 @@ def test_candidates_are_found_when_their_bands_span_several_queries(store_url, m
 
     monkeypatch.setattr(db, "_BANDS_PER_QUERY", 7)  # 32 bands a segment: five queries
     store = Store.open(store_url)
-    original = (SEEDS / "000_3b27e136d6f5d0a0.txt").read_text()
-    docs = [make_document(original, "orig.txt"), make_document(reword(original), "copy.txt")]
+    docs = original_copy_and_other()[:2]
     lookups: list[str] = []
 
     def count(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001

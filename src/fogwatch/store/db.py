@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -190,10 +191,12 @@ class Store:
     ) -> None:
         """Put each segment with a near-duplicate already stored into that one's group.
 
-        The candidates of all the document's segments come in one query (per 4,000 band
-        keys; a round trip per segment was most of a save on PostgreSQL), as plain rows: most segments
-        have none or no match, and ORM objects for them cost more than the rest. They
-        are tried in (document, segment) order, so ties go the same way on every backend.
+        The candidates of all the document's segments come in one query (per
+        `_BANDS_PER_QUERY` band keys; a round trip per segment was most of a save on
+        PostgreSQL), as plain rows: most segments have none or no match, and ORM objects
+        for them cost more than the rest. Each segment tries the candidates sharing one
+        of its bands in (document, segment) order, so ties go the same way on every
+        backend.
         """
         bands_of = {
             seg.index: set(sig.bands)
@@ -217,17 +220,20 @@ class Store:
                     SegmentRow.document_id != document.id,
                 )
             ).all()
-        rows.sort(key=lambda r: (r.document_id, r.idx))
+        # one pass over the rows: a long live page reprinted elsewhere brings hundreds
+        # of segments, each matching dozens of rows
+        signature_of: dict[tuple[str, int], bytes] = {}
+        keys_of_band: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        for r in rows:
+            if r.signature:
+                signature_of[(r.document_id, r.idx)] = r.signature
+                keys_of_band[r.band].append((r.document_id, r.idx))
         for segment in document.segments:
             sig = signatures.get(segment.index)
             if sig is None:
                 continue
-            bands = bands_of[segment.index]
-            candidates: dict[tuple[str, int], bytes] = {}
-            for r in rows:
-                if r.band in bands and r.signature:
-                    candidates.setdefault((r.document_id, r.idx), r.signature)
-            key = best_match(sig, ((k, Signature.from_bytes(raw)) for k, raw in candidates.items()))
+            keys = sorted({k for band in bands_of[segment.index] for k in keys_of_band[band]})
+            key = best_match(sig, ((k, Signature.from_bytes(signature_of[k])) for k in keys))
             if key is None:
                 continue
             match = session.get(SegmentRow, key)
@@ -288,18 +294,17 @@ class Store:
         anywhere in the batch rolls it all back and the documents are saved one at a
         time instead, with `save_document`'s retries: nothing is lost or doubled.
         """
-        if len(batch) <= 1:
+        if not batch:
+            return []
+        for document, claims, _sigs in batch:
+            drop_absurd_figures(document, claims)
+        try:
+            with self.sessions.begin() as s:
+                _lock_for_save(s)
+                results = [self._write(s, d, c, sigs or {}) for d, c, sigs in batch]
+        except (IntegrityError, OperationalError) as exc:
+            log.info("batch of %d documents rolled back (%s); one at a time", len(batch), exc)
             results = [self.save_document(d, c, sigs, retries) for d, c, sigs in batch]
-        else:
-            for document, claims, _sigs in batch:
-                drop_absurd_figures(document, claims)
-            try:
-                with self.sessions.begin() as s:
-                    _lock_for_save(s)
-                    results = [self._write(s, d, c, sigs or {}) for d, c, sigs in batch]
-            except (IntegrityError, OperationalError) as exc:
-                log.info("batch of %d documents rolled back (%s); one at a time", len(batch), exc)
-                results = [self.save_document(d, c, sigs, retries) for d, c, sigs in batch]
         self._gather_statistics()
         return results
 
