@@ -95,3 +95,24 @@ def test_incremental_store_linking_equals_linking_everything(specs, rnd: random.
             stored = dict(s.execute(select(ClaimRow.id, ClaimRow.incident_id)).all())
         store.engine.dispose()
     assert stored == partition_of(link_claims(build(specs)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.floats(-89.9, 89.9),
+    st.floats(-180, 180),
+    st.floats(-89.9, 89.9),
+    st.floats(-180, 180),
+    st.floats(0.0, 3000.0),
+)
+def test_a_pair_refused_on_latitude_alone_is_truly_beyond_reach(lat1, lon1, lat2, lon2, km):
+    """`surely_beyond` skips the haversine for the linker and the truce check: it may only
+    refuse pairs the haversine itself puts farther than `km`, at any longitude."""
+    from fogwatch.incidents.rules import km_between, surely_beyond
+
+    if surely_beyond(lat1, lat2, km):
+        assert km_between(lat1, lon1, lat2, lon2) > km
+    # on one meridian the bound is the distance, so it refuses everything beyond reach
+    # except pairs within its millimetre of slack
+    if km_between(lat1, lon1, lat2, lon1) > km + 1e-3:
+        assert surely_beyond(lat1, lat2, km)

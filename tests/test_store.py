@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 
 import pytest
-from sqlalchemy import event, inspect
+from sqlalchemy import event, inspect, select, text
 
+import fogwatch.store.db as db
+from fogwatch.api.queries import search_condition
 from fogwatch.ingest.syndication import signature
 from fogwatch.model import Claim, Count, Document, Evidence, Segment
 from fogwatch.store import Store
-from fogwatch.store.schema import Base
+from fogwatch.store.schema import Base, ClaimRow
 
 from conftest import SEEDS
 
@@ -160,7 +163,6 @@ def test_a_failing_document_spoils_only_itself_in_a_batch(store_url):
 def test_candidates_are_found_when_their_bands_span_several_queries(store_url, monkeypatch):
     """A long live page binds more band keys than one statement may take: the lookup
     splits them over several queries and still finds the copy's original."""
-    import fogwatch.store.db as db
 
     monkeypatch.setattr(db, "_BANDS_PER_QUERY", 7)  # 32 bands a segment: five queries
     store = Store.open(store_url)
@@ -200,3 +202,27 @@ def test_a_new_postgresql_store_has_statistics_after_its_first_batch(pg_server):
     docs = [make_document(f"Shelling hit town {n}. " * 20, f"{n}.txt") for n in range(3)]
     store.save_documents([(d, [make_claim(d, 1)], signatures_of(d)) for d in docs])
     assert never_analyzed() == set()
+
+
+def test_claims_written_in_several_inserts_read_back_and_are_searchable(store_url, monkeypatch):
+    """SQLite writes a document's claims as multi-row INSERTs (`_insert_claims_sqlite`):
+    split over several statements, every claim is stored with the values SQLAlchemy's
+    types would bind and indexed for search by the trigger."""
+    monkeypatch.setattr(db, "_CLAIMS_PER_INSERT", 2)
+    store = Store.open(store_url)
+    doc = make_document("Airstrikes hit Raqqa on Sunday, killing civilians. " * 4, "many.txt")
+    claims = [make_claim(doc, n, killed=n) for n in range(1, 6)]
+    assert store.save_document(doc, claims).stored
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT id, date, killed_low, record FROM claims ORDER BY id")
+        ).all()
+    assert [r.id for r in rows] == sorted(c.id for c in claims)
+    assert {str(r.date) for r in rows} == {"2016-09-17"}
+    assert [r.killed_low for r in rows] == [1, 2, 3, 4, 5]
+    for row, claim in zip(rows, sorted(claims, key=lambda c: c.id), strict=True):
+        record = row.record if isinstance(row.record, dict) else json.loads(row.record)
+        assert Claim.model_validate(record) == Claim.model_validate(claim.model_dump(mode="json"))
+    with store.session() as s:
+        found = s.execute(select(ClaimRow.id).where(search_condition(s, "Raqqa"))).scalars()
+        assert sorted(found) == sorted(c.id for c in claims)

@@ -38,6 +38,7 @@ from fogwatch.incidents.rules import (
     norm,
     resolved_parties,
     rules,
+    surely_beyond,
     types_compatible,
 )
 from fogwatch.model import Claim
@@ -77,18 +78,10 @@ class Facts:
     kind: tuple[str | None, str | None]
     # (key, hash of every field the pair rules read): what the pair cache is keyed on
     identity: tuple[str, int]
-
-    @property
-    def located(self) -> bool:
-        return self.lat is not None and self.lon is not None
-
-    @property
-    def dated(self) -> bool:
-        return self.start is not None
-
-    @property
-    def floating(self) -> bool:
-        return not (self.located and self.dated)
+    # fields, not properties: the pair rules read them tens of thousands of times a link
+    located: bool
+    dated: bool
+    floating: bool  # without a place or without a date
 
 
 def facts(claim: Claim) -> Facts:
@@ -115,7 +108,14 @@ def facts(claim: Claim) -> Facts:
     )
     read_by_rules = (claim.document, claim.segment, point(claim.killed))
     content = tuple(v for k, v in fields.items() if k not in ("key", "claim"))
-    return Facts(**fields, identity=(key, hash(content + read_by_rules)))
+    dated = start is not None
+    return Facts(
+        **fields,
+        identity=(key, hash(content + read_by_rules)),
+        located=located,
+        dated=dated,
+        floating=not (located and dated),
+    )
 
 
 # --------------------------------------------------------------------------- pair rules
@@ -132,15 +132,20 @@ def _gap_days(a: Facts, b: Facts) -> int:
 
 
 def _distance_ok(a: Facts, b: Facts, factor: float) -> tuple[bool, float, float]:
-    """(within limit, distance km, limit km) for two located claims.
+    """(within limit, distance km, limit km) for two located claims; the distance is
+    infinite when the pair is refused without measuring it.
 
     When either is placed only to its province (precision 3) and both name their
     province, the provinces must be the same instead.
     """
     limit = max(a.radius, b.radius)
-    d = km_between(a.lat, a.lon, b.lat, b.lon)  # type: ignore[arg-type]
     if 3 in (a.precision, b.precision) and a.admin1 and b.admin1:
-        return norm(a.admin1) == norm(b.admin1), d, limit
+        if norm(a.admin1) != norm(b.admin1):
+            return False, math.inf, limit
+        return True, km_between(a.lat, a.lon, b.lat, b.lon), limit  # type: ignore[arg-type]
+    if surely_beyond(a.lat, b.lat, limit * factor):  # type: ignore[arg-type]
+        return False, math.inf, limit
+    d = km_between(a.lat, a.lon, b.lat, b.lon)  # type: ignore[arg-type]
     return d <= limit * factor, d, limit
 
 

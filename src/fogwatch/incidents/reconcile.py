@@ -20,7 +20,7 @@ import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -190,12 +190,19 @@ def actor_keys(actor: ActorRef | None) -> set[str]:
     """Every normalised name an actor goes by, and its top-level party."""
     if actor is None:
         return set()
+    return set(_actor_keys(actor.name, tuple(actor.aliases), actor.text))
+
+
+@lru_cache(maxsize=1 << 14)
+def _actor_keys(name: str, aliases: tuple[str, ...], text: str | None) -> frozenset[str]:
+    # cached: a month's link reconciles hundreds of incidents naming the same few actors,
+    # each with a dozen aliases
     r = rules()
-    keys = {norm(actor.name), r.party(actor.name)}
-    keys |= {norm(a) for a in actor.aliases} | {r.party(a) for a in actor.aliases}
-    if actor.text:
-        keys.add(norm(actor.text))
-    return {k for k in keys if k}
+    keys = {norm(name), r.party(name)}
+    keys |= {norm(a) for a in aliases} | {r.party(a) for a in aliases}
+    if text:
+        keys.add(norm(text))
+    return frozenset(k for k in keys if k)
 
 
 def claimant_keys(claim: Claim) -> set[str]:

@@ -214,12 +214,26 @@ def _party_if_resolved(name: str, attributed: bool) -> str | None:
     return rules().party(name) if _resolved_name(name, attributed) else None
 
 
+EARTH_RADIUS_KM = 6371.0
+# No two points are closer than their difference in latitude times this (the meridian
+# arc between their parallels), so a pair far apart north-south needs no haversine.
+KM_PER_DEGREE_LAT = math.pi * EARTH_RADIUS_KM / 180.0
+
+
 def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance in km (haversine; good to a few metres at these scales)."""
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, a)))
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, a)))
+
+
+def surely_beyond(lat1: float, lat2: float, km: float) -> bool:
+    """True when two points at these latitudes are more than `km` apart whatever their
+    longitudes: the cheap test before `km_between` (the linker and the truce check ask
+    it of tens of thousands of pairs a link, most of them far apart). The millimetre of
+    slack keeps a pair whose haversine rounds to exactly `km` on the near side."""
+    return abs(lat1 - lat2) * KM_PER_DEGREE_LAT > km + 1e-6
 
 
 def is_violent(event_type: str | None, sub_event_type: str | None) -> bool:
@@ -230,6 +244,7 @@ def is_violent(event_type: str | None, sub_event_type: str | None) -> bool:
     return event_type is None or event_type in r.violent_types
 
 
+@lru_cache(maxsize=4096)  # a few dozen kinds; the linker asks per claim pair
 def types_compatible(
     type_a: str | None, sub_a: str | None, type_b: str | None, sub_b: str | None
 ) -> bool:

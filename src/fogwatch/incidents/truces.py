@@ -15,7 +15,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from fogwatch.incidents.rules import is_violent, km_between, norm, rules
+from fogwatch.incidents.rules import is_violent, km_between, norm, rules, surely_beyond
 from fogwatch.model import Claim, Incident, Location
 
 TRUCE_SUB_TYPES = frozenset({"Ceasefire or truce declared"})
@@ -163,6 +163,7 @@ def _in_area(truce: Truce, location: Location) -> bool:
     if (
         location.lat is not None
         and t.lat is not None
+        and not surely_beyond(location.lat, t.lat, truce.radius_km)
         and km_between(location.lat, location.lon, t.lat, t.lon) <= truce.radius_km  # type: ignore[arg-type]
     ):
         return True

@@ -193,6 +193,9 @@ def _context_bonus(place: Place, anchors: tuple[_Anchor, ...]) -> float:
 #: every populated place named with it, in another country than all of them, is doubted.
 INCOHERENT_KM = 1000.0
 _INCOHERENT_PENALTY = 0.30
+# No two points closer than INCOHERENT_KM differ by more than this in latitude (the
+# meridian arc on haversine_km's sphere), with a hair of slack for rounding.
+_INCOHERENT_DEGREES_LAT = INCOHERENT_KM / (12742.0 / 2 * math.pi / 180.0) + 1e-9
 
 
 def _incoherence(place: Place, anchors: tuple[_Anchor, ...]) -> float:
@@ -202,10 +205,14 @@ def _incoherence(place: Place, anchors: tuple[_Anchor, ...]) -> float:
     located = [a for a in anchors if a.populated or a.country]
     if not located:
         return 0.0
+    if any(a.country and a.country == place.country for a in located):
+        return 0.0
     for a in located:
-        if a.country and a.country == place.country:
-            return 0.0
-        if haversine_km(a.lat, a.lon, place.lat, place.lon) <= INCOHERENT_KM:
+        # the haversine only for anchors within reach north-south: a common name has
+        # hundreds of candidates, most of them a continent away
+        if abs(a.lat - place.lat) <= _INCOHERENT_DEGREES_LAT and (
+            haversine_km(a.lat, a.lon, place.lat, place.lon) <= INCOHERENT_KM
+        ):
             return 0.0
     return _INCOHERENT_PENALTY
 
@@ -356,23 +363,15 @@ class PlaceResolver:
         # Context adds at most _MAX_CONTEXT_BONUS, so only candidates that close can move;
         # a candidate far from every place named with it loses _INCOHERENT_PENALTY.
         floor = base[0].score - _MAX_CONTEXT_BONUS
-        out = [
-            Candidate(
-                c.place,
-                max(
-                    0.0,
-                    min(
-                        1.0,
-                        c.score + _context_bonus(c.place, anchors) - _incoherence(c.place, anchors),
-                    ),
-                ),
-                c.match,
-                c.matched,
-            )
-            if c.score >= floor or _incoherence(c.place, anchors)
-            else c
-            for c in base
-        ]
+        out = []
+        for c in base:
+            penalty = _incoherence(c.place, anchors)
+            if c.score >= floor or penalty:
+                bonus = _context_bonus(c.place, anchors)
+                c = Candidate(
+                    c.place, max(0.0, min(1.0, c.score + bonus - penalty)), c.match, c.matched
+                )
+            out.append(c)
         out.sort(key=_rank)
         return tuple(out)
 

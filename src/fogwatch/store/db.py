@@ -8,6 +8,8 @@ document that is already stored is a no-op (its id is a hash of its text).
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import logging
 import time
 from collections import defaultdict
@@ -46,6 +48,8 @@ log = logging.getLogger(__name__)
 # LSH band keys bound in one candidate query: SQLite allows 32,766 parameters a statement
 # and a long live page has hundreds of segments of 32 bands each.
 _BANDS_PER_QUERY = 4_000
+# Claim rows per multi-row INSERT on SQLite: 22 columns each, under its 32,766 parameters.
+_CLAIMS_PER_INSERT = 1_000
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -126,6 +130,33 @@ def drop_absurd_figures(document: Document, claims: list[Claim]) -> None:
 # Key of the PostgreSQL advisory lock that serialises document saves (any constant other
 # than store.incidents.LINK_LOCK will do).
 SAVE_LOCK = 0x1F0C_5A7E
+
+
+def _insert_claims_sqlite(s: Session, rows: list[dict]) -> None:
+    """Claim rows as multi-row INSERTs on SQLite, not an executemany.
+
+    Why: SQLite opens a statement savepoint for every statement on a table with triggers,
+    and FTS5 writes its pending index out at every savepoint, so the search trigger
+    (migration 0003) flushed the index once per claim when each row was a statement.
+    The values are what SQLAlchemy's types would bind: dates as ISO text, the record as
+    `json.dumps` of it (the text `store/records.py` finds claims under).
+    """
+    columns = [c.name for c in ClaimRow.__table__.columns if c.name in rows[0]]
+    row_marks = "(" + ", ".join("?" * len(columns)) + ")"
+    names = ", ".join(f'"{c}"' for c in columns)
+    for k in range(0, len(rows), _CLAIMS_PER_INSERT):
+        chunk = rows[k : k + _CLAIMS_PER_INSERT]
+        params: list[Any] = []
+        for row in chunk:
+            for c in columns:
+                value = row[c]
+                if c == "record":
+                    value = json.dumps(value)
+                elif isinstance(value, dt.date):
+                    value = value.isoformat()
+                params.append(value)
+        sql = f"INSERT INTO claims ({names}) VALUES " + ", ".join([row_marks] * len(chunk))
+        s.connection().exec_driver_sql(sql, tuple(params))
 
 
 def _lock_for_save(session: Session) -> None:
@@ -509,7 +540,10 @@ class Store:
             s.execute(ActorRow.__table__.insert(), actors)
         if places:
             s.execute(PlaceRow.__table__.insert(), places)
-        s.execute(ClaimRow.__table__.insert(), claim_rows)
+        if as_written:
+            _insert_claims_sqlite(s, claim_rows)
+        else:
+            s.execute(ClaimRow.__table__.insert(), claim_rows)
         if links:
             s.execute(ClaimActorRow.__table__.insert(), links)
 
