@@ -163,7 +163,6 @@ def test_a_failing_document_spoils_only_itself_in_a_batch(store_url):
 def test_candidates_are_found_when_their_bands_span_several_queries(store_url, monkeypatch):
     """A long live page binds more band keys than one statement may take: the lookup
     splits them over several queries and still finds the copy's original."""
-
     monkeypatch.setattr(db, "_BANDS_PER_QUERY", 7)  # 32 bands a segment: five queries
     store = Store.open(store_url)
     docs = original_copy_and_other()[:2]
@@ -226,3 +225,20 @@ def test_claims_written_in_several_inserts_read_back_and_are_searchable(store_ur
     with store.session() as s:
         found = s.execute(select(ClaimRow.id).where(search_condition(s, "Raqqa"))).scalars()
         assert sorted(found) == sorted(c.id for c in claims)
+
+
+def test_a_signature_is_the_minhash_datasketch_makes_from_scratch():
+    """`signature` reuses one set of permutations; stored signatures and band keys must
+    stay exactly those of a MinHash drawn afresh with seed 7 (else copies stored before
+    would stop matching new ones)."""
+    from datasketch import MinHash
+
+    from fogwatch.ingest.syndication import NUM_PERM, shingles
+
+    text = "Government aircraft struck the market in the eastern town on Sunday. " * 8
+    fresh = MinHash(num_perm=NUM_PERM, seed=7)
+    fresh.update_batch(list(shingles([w.lower() for w in re.findall(r"\w+", text)])))
+    for _ in range(2):  # the first call draws the permutations, the second reuses them
+        sig = signature(text)
+        assert sig is not None
+        assert sig.to_bytes() == fresh.hashvalues.astype("uint64").tobytes()

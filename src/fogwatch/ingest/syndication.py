@@ -16,6 +16,8 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 import numpy as np
 from datasketch import MinHash
@@ -58,20 +60,31 @@ class Signature:
         return float(np.count_nonzero(self.hashvalues == other.hashvalues)) / NUM_PERM
 
 
-def shingles(text: str) -> set[bytes]:
-    words = [w.lower() for w in _WORD.findall(text)]
+def shingles(words: list[str]) -> set[bytes]:
+    """The runs of SHINGLE_WORDS lower-cased words of a segment."""
     return {
         " ".join(words[i : i + SHINGLE_WORDS]).encode("utf-8")
         for i in range(max(0, len(words) - SHINGLE_WORDS + 1))
     }
 
 
+@cache
+def _scheme() -> tuple[Any, str]:
+    """The hash permutations of seed 7 and datasketch's default scheme, drawn once: a
+    MinHash draws them from a new random generator each time it is made (a tenth of a
+    signature's cost)."""
+    template = MinHash(num_perm=NUM_PERM, seed=7)
+    return template.permutations, template.scheme
+
+
 def signature(text: str) -> Signature | None:
     """The MinHash of a segment, or None when it is too short to judge."""
-    if len(_WORD.findall(text)) < MIN_WORDS:
+    words = [w.lower() for w in _WORD.findall(text)]
+    if len(words) < MIN_WORDS:
         return None
-    minhash = MinHash(num_perm=NUM_PERM, seed=7)
-    minhash.update_batch(list(shingles(text)))
+    permutations, scheme = _scheme()
+    minhash = MinHash(num_perm=NUM_PERM, seed=7, permutations=permutations, scheme=scheme)
+    minhash.update_batch(list(shingles(words)))
     return Signature(minhash.hashvalues.copy())
 
 
