@@ -519,3 +519,18 @@ def test_no_syrian_place_name_is_taken_for_an_actor(table: ActorTable, ruler_nlp
     matched = sorted(n for n in names - allowed if table.match(n) is not None)
     marked = sorted(n for n in names - allowed if ruler_nlp(n).ents)
     assert (matched, marked) == ([], [])
+
+
+def test_remembered_matches_are_the_matches_and_stay_bounded(monkeypatch) -> None:
+    """`ActorTable.match` remembers phrases it has matched; a remembered answer is the
+    one matching afresh gives, and the memory is emptied when it is full."""
+    import fogwatch.nlp.actors as actors
+
+    monkeypatch.setattr(actors, "_MATCHED_LIMIT", 3)
+    table = ActorTable.load()
+    phrases = ["Russian jets", "the Syrian army", "SOHR", "the Moscow metro",
+               "regime forces", "Russian jets", "US-led coalition warplanes"]  # fmt: skip
+    for phrase in phrases * 2:
+        assert table.match(phrase) == table._match(phrase)
+        assert len(table._matched) <= 3
+    assert table.match("Russian jets") is not None and table.match("the Moscow metro") is None

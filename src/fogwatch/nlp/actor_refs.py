@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from fogwatch.model import ActorRef, Claimant
@@ -118,12 +118,21 @@ class ActorResolver:
     def guess_kind(self, text: str) -> str:
         low = text.lower()
         best, pos = "other", -1
-        for kind, words in self.lex.claimant_kinds.items():
-            for w in words:
-                m = re.search(rf"\b{re.escape(w)}\b", low)
-                if m and m.start() >= pos:  # the head noun is usually last
-                    best, pos = kind, m.start()
+        for kind, pattern in self._kind_patterns:
+            m = pattern.search(low)
+            if m and m.start() >= pos:  # the head noun is usually last
+                best, pos = kind, m.start()
         return best
+
+    @cached_property
+    def _kind_patterns(self) -> list[tuple[str, re.Pattern[str]]]:
+        """Each claimant-kind word of the lexicon as a whole-word pattern, in lexicon
+        order, compiled once (`guess_kind` runs for every unknown claimant)."""
+        return [
+            (kind, re.compile(rf"\b{re.escape(w)}\b"))
+            for kind, words in self.lex.claimant_kinds.items()
+            for w in words
+        ]
 
     @staticmethod
     def guess_side(text: str) -> str | None:
