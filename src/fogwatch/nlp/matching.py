@@ -7,6 +7,7 @@ cover inflections without a hand-made list of forms, and keeps the YAML readable
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Sequence
 from typing import Generic, TypeVar
 
@@ -18,6 +19,27 @@ T = TypeVar("T")
 def token_keys(token: Token) -> tuple[str, str]:
     """The two forms a lexicon word may match: lemma and lower-cased text."""
     return token.lemma_.lower(), token.lower_
+
+
+# Keys of each parsed doc's tokens, while the doc lives. The casualty, event and claim
+# components match several tables against every sentence, and a Token object per look
+# cost more than the matching.
+_DOC_KEYS: weakref.WeakKeyDictionary[Doc, list[tuple[str, str]]] = weakref.WeakKeyDictionary()
+
+
+def keys_of(tokens: Doc | Span) -> list[tuple[str, str]]:
+    """`token_keys` of each token of a doc or span, read from the doc once.
+
+    Read after the lemmatizer has run (the fogwatch components all come after it) and
+    again if the doc's length changes; nothing in the pipeline sets lemmas later.
+    """
+    doc = tokens if isinstance(tokens, Doc) else tokens.doc
+    keys = _DOC_KEYS.get(doc)
+    if keys is None or len(keys) != len(doc):
+        keys = _DOC_KEYS[doc] = [token_keys(tok) for tok in doc]
+    if isinstance(tokens, Doc):
+        return keys
+    return keys[tokens.start : tokens.end]
 
 
 class PhraseTable(Generic[T]):
@@ -36,8 +58,12 @@ class PhraseTable(Generic[T]):
 
     def match_at(self, tokens: Doc | Span, i: int) -> list[tuple[int, T]]:
         """All (length, payload) of phrases starting at token index i (relative)."""
-        ahead = tokens[i : i + self._longest]
-        return self._match_keys([token_keys(tok) for tok in ahead], 0)
+        if isinstance(tokens, Doc):
+            start, end = i, len(tokens)
+        else:
+            start, end = tokens.start + i, tokens.end
+        keys = keys_of(tokens.doc if isinstance(tokens, Span) else tokens)
+        return self._match_keys(keys[start : min(end, start + self._longest)], 0)
 
     def _match_keys(self, keys: list[tuple[str, str]], i: int) -> list[tuple[int, T]]:
         """Phrases starting at `keys[i]`, over precomputed `token_keys` (a Token object
@@ -60,7 +86,7 @@ class PhraseTable(Generic[T]):
     def find(self, tokens: Doc | Span) -> list[tuple[int, int, T]]:
         """Non-overlapping longest matches, left to right: (start, end, payload)."""
         out: list[tuple[int, int, T]] = []
-        keys = [token_keys(tok) for tok in tokens]
+        keys = keys_of(tokens)
         i = 0
         while i < len(keys):
             hits = self._match_keys(keys, i)
