@@ -7,6 +7,8 @@ resolution passes when the top candidate lies within 10 km of them.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fogwatch.model import PlaceMention
 from fogwatch.places.resolver import RESOLVE_MIN, PlaceResolver, haversine_km
@@ -447,3 +449,38 @@ def test_a_far_foreign_lookalike_loses_to_the_place_named_beside_it():
     loc = PlaceResolver.default().resolve(mentions, country="SY", context_text=text)
     assert loc is not None and loc.country == "SY"
     assert abs(loc.lat - 35.33) < 0.3 and abs(loc.lon - 40.14) < 0.3
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.tuples(st.floats(-89, 89), st.floats(-180, 180), st.sampled_from(["SY", "IQ", "IN", None])),
+    st.lists(
+        st.tuples(
+            st.floats(-89, 89),
+            st.floats(-180, 180),
+            st.sampled_from(["SY", "TR", "IN", None]),
+            st.booleans(),
+        ),
+        max_size=4,
+    ),
+)
+def test_incoherence_skips_only_distances_that_cannot_be_near(candidate, anchors) -> None:
+    """`_incoherence` measures a distance only for anchors within reach north-south; its
+    penalty must be the one the plain rule gives: none when any judging anchor shares
+    the candidate's country or lies within INCOHERENT_KM of it."""
+    from fogwatch.places.resolver import INCOHERENT_KM, _Anchor, _incoherence
+    from fogwatch.places.store import Place
+
+    lat, lon, country = candidate
+    place = Place(id="p", name="p", lat=lat, lon=lon, feature="town", country=country)
+    judges = [
+        _Anchor(id=f"a{n}", admin1=None, country=c, lat=a_lat, lon=a_lon, populated=populated)
+        for n, (a_lat, a_lon, c, populated) in enumerate(anchors)
+    ]
+    judging = [a for a in judges if a.populated or a.country]
+    near = any(
+        (a.country and a.country == country)
+        or haversine_km(a.lat, a.lon, lat, lon) <= INCOHERENT_KM
+        for a in judging
+    )
+    assert _incoherence(place, tuple(judges)) == (0.0 if not judging or near else 0.30)

@@ -58,12 +58,10 @@ class PhraseTable(Generic[T]):
 
     def match_at(self, tokens: Doc | Span, i: int) -> list[tuple[int, T]]:
         """All (length, payload) of phrases starting at token index i (relative)."""
-        if isinstance(tokens, Doc):
-            start, end = i, len(tokens)
-        else:
-            start, end = tokens.start + i, tokens.end
-        keys = keys_of(tokens.doc if isinstance(tokens, Span) else tokens)
-        return self._match_keys(keys[start : min(end, start + self._longest)], 0)
+        doc = tokens if isinstance(tokens, Doc) else tokens.doc
+        offset, end = (0, len(doc)) if isinstance(tokens, Doc) else (tokens.start, tokens.end)
+        start = offset + i
+        return self._match_keys(keys_of(doc)[start : min(end, start + self._longest)], 0)
 
     def _match_keys(self, keys: list[tuple[str, str]], i: int) -> list[tuple[int, T]]:
         """Phrases starting at `keys[i]`, over precomputed `token_keys` (a Token object
