@@ -242,3 +242,40 @@ def test_a_signature_is_the_minhash_datasketch_makes_from_scratch():
         sig = signature(text)
         assert sig is not None
         assert sig.to_bytes() == fresh.hashvalues.astype("uint64").tobytes()
+
+
+def test_a_batch_reads_its_stored_rows_once_and_writes_shared_rows_once(store_url, monkeypatch):
+    """Documents, outlets, actors and places already stored, or written by an earlier
+    document of the same batch, are not written again: the batch goes through in one
+    transaction (no fallback to one-at-a-time saves), and a document listed twice is
+    stored once."""
+    from fogwatch.model import ActorRef, Location
+
+    def claim_with_parties(doc: Document, n: int) -> Claim:
+        claim = make_claim(doc, n)
+        claim.perpetrators = [ActorRef(name="Military Forces of Syria")]
+        claim.targets = [ActorRef(name=f"Civilians ({doc.name})")]
+        claim.location = Location(name="Douma", lat=33.57, lon=36.40, gazetteer_id="g-douma")
+        return claim
+
+    store = Store.open(store_url)
+    first = make_document("Shelling hit the town of Douma. " * 10, "first.txt")
+    store.save_document(first, [claim_with_parties(first, 1)])  # outlet, actor, place
+    docs = [make_document(f"Report {k}: air strikes hit Douma again. " * 8, f"b{k}.txt",
+                          outlet="Batch Outlet") for k in range(3)]  # fmt: skip
+    batch = [(d, [claim_with_parties(d, 1), claim_with_parties(d, 2)], {}) for d in docs]
+    batch += [(first, [claim_with_parties(first, 1)], {}), batch[0]]  # stored; listed twice
+
+    def no_fallback(*_args, **_kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise AssertionError("the batch fell back to one-at-a-time saves")
+
+    monkeypatch.setattr(Store, "save_document", no_fallback)
+    results = store.save_documents(batch)
+    assert [r.stored for r in results] == [True, True, True, False, False]
+    stats = store.stats()
+    assert stats["documents"] == 4 and stats["claims"] == 7
+    with store.engine.connect() as conn:
+        outlets = conn.execute(text("SELECT count(*) FROM outlets")).scalar()
+        places = conn.execute(text("SELECT count(*) FROM places")).scalar()
+        actors = conn.execute(text("SELECT count(*) FROM actors")).scalar()
+    assert (outlets, places, actors) == (2, 1, 1 + 4)  # one shared actor, 4 civilians

@@ -50,6 +50,8 @@ log = logging.getLogger(__name__)
 _BANDS_PER_QUERY = 4_000
 # Claim rows per multi-row INSERT on SQLite: 22 columns each, under its 32,766 parameters.
 _CLAIMS_PER_INSERT = 1_000
+# Keys bound in one lookup of stored rows (`_known`), under both backends' limits.
+_KEYS_PER_QUERY = 5_000
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -157,6 +159,50 @@ def _insert_claims_sqlite(s: Session, rows: list[dict]) -> None:
                 params.append(value)
         sql = f"INSERT INTO claims ({names}) VALUES " + ", ".join([row_marks] * len(chunk))
         s.connection().exec_driver_sql(sql, tuple(params))
+
+
+@dataclass
+class _Known:
+    """The stored rows a save batch refers to, read once for the batch and grown as it
+    writes. Each was a query per document: a round trip each on PostgreSQL, where they
+    were most of the statements of a save."""
+
+    documents: set[str]
+    outlets: set[str]
+    actors: set[str]
+    places: set[str]
+
+
+def _known(s: Session, batch: Sequence[ToSave]) -> _Known:
+    """Which of the batch's documents, outlets, actors and places are already stored.
+
+    Read after the save lock is taken, so no other save adds any of them meanwhile.
+    """
+    documents = {d.id for d, _c, _s in batch}
+    outlets = {d.outlet for d, _c, _s in batch if d.outlet}
+    claims = [c for _d, cs, _s in batch for c in cs]
+    actors = {a.name for c in claims for a in (*c.perpetrators, *c.targets)}
+    actors |= {c.claimant.name for c in claims if c.claimant}
+    places = {
+        c.location.gazetteer_id
+        for c in claims
+        if c.location and c.location.gazetteer_id and c.location.lat is not None
+    }
+
+    def stored(column: Any, values: set[str]) -> set[str]:
+        found: set[str] = set()
+        ordered = sorted(values)
+        for k in range(0, len(ordered), _KEYS_PER_QUERY):
+            chunk = ordered[k : k + _KEYS_PER_QUERY]
+            found.update(s.execute(select(column).where(column.in_(chunk))).scalars())
+        return found
+
+    return _Known(
+        documents=stored(DocumentRow.id, documents),
+        outlets=stored(OutletRow.name, outlets),
+        actors=stored(ActorRow.name, actors),
+        places=stored(PlaceRow.id, places),
+    )
 
 
 def _lock_for_save(session: Session) -> None:
@@ -300,7 +346,8 @@ class Store:
             try:
                 with self.sessions.begin() as s:
                     _lock_for_save(s)
-                    return self._write(s, document, claims, signatures)
+                    batch = [(document, claims, signatures)]
+                    return self._write(s, document, claims, signatures, _known(s, batch))
             except IntegrityError:
                 if self.has_document(document.id):
                     return SaveResult(document.id, stored=False)
@@ -332,7 +379,8 @@ class Store:
         try:
             with self.sessions.begin() as s:
                 _lock_for_save(s)
-                results = [self._write(s, d, c, sigs or {}) for d, c, sigs in batch]
+                known = _known(s, batch)
+                results = [self._write(s, d, c, sigs or {}, known) for d, c, sigs in batch]
         except (IntegrityError, OperationalError) as exc:
             log.info("batch of %d documents rolled back (%s); one at a time", len(batch), exc)
             results = [self.save_document(d, c, sigs, retries) for d, c, sigs in batch]
@@ -370,10 +418,12 @@ class Store:
         document: Document,
         claims: list[Claim],
         signatures: dict[int, Signature],
+        known: _Known,
     ) -> SaveResult:
         """One document's rows, inside the caller's transaction (which holds the save lock)."""
-        if s.get(DocumentRow, document.id) is not None:
+        if document.id in known.documents:
             return SaveResult(document.id, stored=False)
+        known.documents.add(document.id)
         self.assign_syndication(s, document, signatures)
         groups = {seg.index: seg.syndication_group for seg in document.segments}
         for claim in claims:
@@ -392,7 +442,8 @@ class Store:
                 syndication_group=document.syndication_group,
             )
         )
-        if document.outlet and s.get(OutletRow, document.outlet) is None:
+        if document.outlet and document.outlet not in known.outlets:
+            known.outlets.add(document.outlet)
             s.add(OutletRow(name=document.outlet))
         s.flush()
         # segments and their LSH bands as two multi-row INSERTs (an ORM object per
@@ -423,7 +474,7 @@ class Store:
             s.execute(SegmentRow.__table__.insert(), segment_rows)
         if band_rows:
             s.execute(LshBandRow.__table__.insert(), band_rows)
-        self._add_claims(s, document.id, claims)
+        self._add_claims(s, document.id, claims, known)
         return SaveResult(
             document.id,
             stored=True,
@@ -431,33 +482,17 @@ class Store:
             syndication_group=document.syndication_group,
         )
 
-    def _add_claims(self, s: Session, document_id: str, claims: list[Claim]) -> None:
+    def _add_claims(self, s: Session, document_id: str, claims: list[Claim], known: _Known) -> None:
         """Insert a document's claims, their places and actors, in three bulk statements.
 
         Why bulk: a claim-at-a-time ORM write with a lookup per actor and place cost
-        about 50 ms per document; known actors and places are now read in one query
-        each, and the rows go out as multi-row INSERTs (parents before children, for
-        the foreign keys).
+        about 50 ms per document; the actors and places already stored are read once
+        per save batch (`_known`), and the rows go out as multi-row INSERTs (parents
+        before children, for the foreign keys).
         """
         if not claims:
             return
-        actor_names = {a.name for c in claims for a in (*c.perpetrators, *c.targets)}
-        actor_names |= {c.claimant.name for c in claims if c.claimant}
-        place_ids = {
-            c.location.gazetteer_id
-            for c in claims
-            if c.location and c.location.gazetteer_id and c.location.lat is not None
-        }
-        known_actors = (
-            set(s.execute(select(ActorRow.name).where(ActorRow.name.in_(actor_names))).scalars())
-            if actor_names
-            else set()
-        )
-        known_places = (
-            set(s.execute(select(PlaceRow.id).where(PlaceRow.id.in_(place_ids))).scalars())
-            if place_ids
-            else set()
-        )
+        known_actors, known_places = known.actors, known.places
         actors: list[dict] = []
         places: list[dict] = []
         claim_rows: list[dict] = []
