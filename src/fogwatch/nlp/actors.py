@@ -279,7 +279,7 @@ class ActorTable:
         self._max_len = 1
         self._build_index()
         # phrases already matched: a run meets the same few hundred actor phrases
-        # thousands of times (the benchmark month: 12,122 lookups, 1,059 phrases)
+        # thousands of times
         self._matched: dict[str, ActorInfo | None] = {}
 
     # ------------------------------------------------------------------ construction

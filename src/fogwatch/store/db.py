@@ -8,8 +8,6 @@ document that is already stored is a no-op (its id is a hash of its text).
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import logging
 import time
 from collections import defaultdict
@@ -140,23 +138,22 @@ def _insert_claims_sqlite(s: Session, rows: list[dict]) -> None:
     Why: SQLite opens a statement savepoint for every statement on a table with triggers,
     and FTS5 writes its pending index out at every savepoint, so the search trigger
     (migration 0003) flushed the index once per claim when each row was a statement.
-    The values are what SQLAlchemy's types would bind: dates as ISO text, the record as
-    `json.dumps` of it (the text `store/records.py` finds claims under).
+    Each value goes through its column type's own bind processor, so the row holds what
+    SQLAlchemy's executemany would have written (dates as ISO text, the record as the
+    JSON text `store/records.py` finds claims under).
     """
-    columns = [c.name for c in ClaimRow.__table__.columns if c.name in rows[0]]
+    dialect = s.get_bind().dialect
+    columns = [c for c in ClaimRow.__table__.columns if c.name in rows[0]]
+    processors = [(c.name, c.type.bind_processor(dialect)) for c in columns]
     row_marks = "(" + ", ".join("?" * len(columns)) + ")"
-    names = ", ".join(f'"{c}"' for c in columns)
+    names = ", ".join(f'"{c.name}"' for c in columns)
     for k in range(0, len(rows), _CLAIMS_PER_INSERT):
         chunk = rows[k : k + _CLAIMS_PER_INSERT]
-        params: list[Any] = []
-        for row in chunk:
-            for c in columns:
-                value = row[c]
-                if c == "record":
-                    value = json.dumps(value)
-                elif isinstance(value, dt.date):
-                    value = value.isoformat()
-                params.append(value)
+        params = [
+            process(row[name]) if process else row[name]
+            for row in chunk
+            for name, process in processors
+        ]
         sql = f"INSERT INTO claims ({names}) VALUES " + ", ".join([row_marks] * len(chunk))
         s.connection().exec_driver_sql(sql, tuple(params))
 
