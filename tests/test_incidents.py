@@ -10,7 +10,8 @@ import random
 
 import pytest
 
-from fogwatch.incidents.linker import claim_key, incident_id, link_claims, partition
+from fogwatch.ids import incident_id
+from fogwatch.incidents.linker import link_claims, partition
 from fogwatch.model import ActorRef, Claim, Claimant, Count, Evidence, Location, Victims
 
 # Reference points (lat, lon): Deir ez-Zor city, Ayyash (12 km NW), Tartus, Hasakah, Homs.
@@ -215,14 +216,14 @@ def test_links_do_not_chain_across_a_region():
 def test_every_claim_gets_an_incident_and_ids_are_stable():
     lone = claim("zz-1", doc="z.txt", at=TARTUS)
     link_claims([lone])
-    assert lone.incident == incident_id([claim_key(lone)])
-    assert lone.incident.startswith("i-") and len(lone.incident) == 10
+    assert lone.incident == incident_id([lone.id])
+    assert lone.incident.startswith("i-") and len(lone.incident) == 2 + 16  # 64 bits
 
 
 def test_the_id_is_that_of_the_smallest_claim():
     a, b = claim("c-2"), claim("c-1", doc="b.txt")
     link_claims([a, b])
-    assert a.incident == b.incident == incident_id([claim_key(b)])
+    assert a.incident == b.incident == incident_id([b.id])
 
 
 def ayyash_and_more() -> list[Claim]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from fogwatch.ids import document_hex
 from test_nlp_helpers import claims_of, make_doc, mentions
 
 pytestmark = pytest.mark.slow
@@ -124,13 +125,17 @@ def test_places_get_roles_and_inherit(ex):
 def test_claim_ids_and_offsets(ex):
     text = "Intro line.\n\nA car bomb killed four people in Azaz on Sunday."
     claims = ex.extract(make_doc(text, name="123_abc.txt"))
-    assert claims and claims[0].id == "c-123-0001"
+    # ids come from the document's content id, never from its file name
+    doc_hex = document_hex(make_doc(text, name="123_abc.txt").id)
+    assert claims and claims[0].id == f"c-{doc_hex}-0001"
     c = claims[0]
     assert text[c.evidence.start : c.evidence.end] == c.evidence.text
     assert c.document == "123_abc.txt"
     assert c.incident is None
     again = ex.extract(make_doc(text, name="123_abc.txt"))
     assert [x.id for x in again] == [x.id for x in claims]
+    renamed = ex.extract(make_doc(text, name="999_other.txt"))
+    assert [x.id for x in renamed] == [x.id for x in claims]
 
 
 NON_CONFLICT = [

@@ -15,8 +15,9 @@ only on the set of claims, never on the order they arrive in:
    segment or by a strong actor+date match; when its candidates conflict with each other
    it is ambiguous and joins none of them.
 
-Incident ids are "i-" + 8 hex of a hash of the group's smallest claim key, so the same
-group always gets the same id, and merged groups are re-identified deterministically.
+Incident ids are "i-" + 16 hex of a hash of the group's smallest claim id
+(`fogwatch.ids.incident_id`), so the same group always gets the same id, and merged
+groups are re-identified deterministically.
 Competing blame (A says X struck, B says Y struck) never splits an incident: it becomes
 the `perpetrator_disputed` flag in reconciliation. A denial links to what it denies.
 """
@@ -25,13 +26,13 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import hashlib
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from fogwatch.ids import incident_id
 from fogwatch.incidents.reconcile import point
 from fogwatch.incidents.rules import (
     km_between,
@@ -51,12 +52,6 @@ if TYPE_CHECKING:
 def claim_key(claim: Claim) -> str:
     """A claim's identity for ordering and ids (claim ids are unique per document)."""
     return f"{claim.id}@{claim.document}"
-
-
-def incident_id(keys: Iterable[str]) -> str:
-    """The id of the incident made of these claims: a hash of the smallest claim key."""
-    smallest = min(keys)
-    return "i-" + hashlib.sha1(smallest.encode("utf-8")).hexdigest()[:8]
 
 
 @dataclass(frozen=True)
@@ -506,7 +501,7 @@ def link_claims(claims: list[Claim]) -> list[Claim]:
     incident, a single-claim one when nothing else matches.
     """
     for group in partition(claims):
-        iid = incident_id(claim_key(c) for c in group)
+        iid = incident_id(c.id for c in group)
         for claim in group:
             claim.incident = iid
     return claims

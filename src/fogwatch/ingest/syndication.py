@@ -96,10 +96,3 @@ def best_match(sig: Signature, candidates: Iterable[tuple[object, Signature]]) -
         if score >= best_score:
             best_key, best_score = key, score
     return best_key
-
-
-def group_id(document_id: str, segment_idx: int) -> str:
-    """A group is named after the first segment seen in it."""
-    return (
-        "g-" + hashlib.blake2b(f"{document_id}:{segment_idx}".encode(), digest_size=6).hexdigest()
-    )

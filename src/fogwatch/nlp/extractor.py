@@ -15,7 +15,6 @@ text with no conflict content yields nothing.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 import re
 from collections import deque
@@ -24,6 +23,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any
 
+from fogwatch.ids import claim_id
 from fogwatch.model import (
     ActorRef,
     Claim,
@@ -135,15 +135,6 @@ def chunks(text: str, limit: int = MAX_CHARS) -> list[tuple[int, int]]:
         start += cut
     out.append((start, n))
     return out
-
-
-def short_id(document: Document) -> str:
-    """A short stable id for claim ids: the file-name prefix, else the id's head."""
-    m = re.match(r"^(\d{3,})_", document.name or "")
-    if m:
-        return m.group(1)
-    base = document.id or hashlib.sha1(document.text.encode("utf-8")).hexdigest()
-    return re.sub(r"[^A-Za-z0-9]", "", base)[:8] or "doc"
 
 
 def _mentions(found: list[dict[str, Any]], offset: int) -> list[PlaceMention]:
@@ -311,7 +302,8 @@ class Extractor:
     def _claims(self, doc: _Pending) -> list[Claim]:
         document, segs, seg_places = doc.document, doc.segs, doc.seg_places
         out: list[Claim] = []
-        sid = short_id(document)
+        doc_key = document.id or document.text  # a Document always has an id; a bare
+        # test double may not, and its text then names it
         for n, (si, offset, d) in enumerate(doc.drafts, 1):
             seg = segs[si]
             start, end = d["start"] + offset, d["end"] + offset
@@ -366,7 +358,7 @@ class Extractor:
                 conf -= 0.05
             out.append(
                 Claim(
-                    id=f"c-{sid}-{n:04d}",
+                    id=claim_id(doc_key, n),
                     document=document.name,
                     segment=seg.index,
                     incident=None,

@@ -26,7 +26,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from fogwatch import settings
-from fogwatch.ingest.syndication import Signature, best_match, group_id
+from fogwatch.ids import group_id
+from fogwatch.ingest.syndication import Signature, best_match
 from fogwatch.model import Claim, Document
 from fogwatch.store import records
 from fogwatch.store.schema import (

@@ -16,7 +16,8 @@ from sqlalchemy import Text, and_, bindparam, cast, delete, func, or_, select, t
 from sqlalchemy.orm import Session
 
 import fogwatch.store.schema_incidents  # noqa: F401  (registers the reference tables)
-from fogwatch.incidents.linker import claim_key, incident_id, partition_around
+from fogwatch.ids import incident_id
+from fogwatch.incidents.linker import claim_key, partition_around
 from fogwatch.incidents.reconcile import reconcile
 from fogwatch.incidents.rules import rules
 from fogwatch.incidents.truces import (
@@ -284,7 +285,7 @@ def relink(store: Store, claims: list[Claim]) -> list[str]:
         moves: dict[str, str] = {}
         new_ids = set()
         for group in groups:
-            iid = incident_id(claim_key(c) for c in group)
+            iid = incident_id(c.id for c in group)
             new_ids.add(iid)
             members = {c.id for c in group}
             moved = {c.id for c in group if old_of.get(c.id) != iid}
