@@ -11,6 +11,7 @@ from sqlalchemy import event, inspect, select, text
 
 import fogwatch.store.db as db
 from fogwatch.api.queries import search_condition
+from fogwatch.ids import claim_id
 from fogwatch.ingest.syndication import signature
 from fogwatch.model import Claim, Count, Document, Evidence, Segment
 from fogwatch.store import Store
@@ -34,7 +35,7 @@ def make_document(text: str, name: str = "a.txt", outlet: str = "Test Outlet") -
 
 def make_claim(doc: Document, n: int, killed: int = 3) -> Claim:
     return Claim(
-        id=f"c-{doc.id[2:10]}-{n:04d}",
+        id=claim_id(doc.id, n),
         document=doc.name,
         segment=0,
         event_type="Explosions/Remote violence",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import sys
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -172,7 +173,35 @@ def report_error(source: str, reason: str) -> None:
 # --------------------------------------------------------------------------- group
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _OneLineErrors(click.Group):
+    """A failure nobody foresaw prints one line naming what failed, and exits 1; the
+    traceback is for `--debug` (and for the log at debug level)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            err.print("interrupted")
+            sys.exit(130)
+        except Exception as exc:
+            if ctx.meta.get("fogwatch.debug"):
+                raise
+            from fogwatch.store.db import describe_store_error
+
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            if getattr(exc, "orig", None) is not None:  # a database error
+                reason = describe_store_error(exc)
+            command = ctx.invoked_subcommand or "fogwatch"
+            report_error(command, f"{type(exc).__name__}: {reason} (--debug shows where)")
+            sys.exit(1)
+
+
+@click.group(
+    cls=_OneLineErrors,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, "--version", prog_name="fogwatch")
 @click.option(
     "--db",
@@ -181,8 +210,13 @@ def report_error(source: str, reason: str) -> None:
     help="Store URL: a SQLite path or SQLAlchemy URL (default ./fogwatch.db; env FOGWATCH_DB).",
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars or summaries on stderr.")
+@click.option(
+    "--debug",
+    is_flag=True,
+    help="Show tracebacks and debug logs (errors are otherwise one line per input).",
+)
 @click.pass_context
-def main(ctx: click.Context, db: str | None, quiet: bool) -> None:
+def main(ctx: click.Context, db: str | None, quiet: bool, debug: bool = False) -> None:
     """fogwatch: a sourced, geolocated record of what each outlet claims happened.
 
     \b
@@ -197,6 +231,9 @@ def main(ctx: click.Context, db: str | None, quiet: bool) -> None:
       fogwatch --db postgresql://user@host/fogwatch ingest feeds/
     """
     ctx.obj = Context(db, quiet)
+    if debug:
+        ctx.meta["fogwatch.debug"] = True
+        logging.basicConfig(level=logging.DEBUG, format="%(levelname)s %(name)s: %(message)s")
 
 
 # --------------------------------------------------------------------------- ingest

@@ -8,17 +8,23 @@ linking needs to join existing incidents without re-clustering the database.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import groupby
 from typing import TYPE_CHECKING
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from fogwatch.incidents.linker import IncidentLinker
 from fogwatch.ingest.readers import ReadOptions, read_inputs
 from fogwatch.ingest.segment import segment_document
 from fogwatch.ingest.syndication import Signature, signature
 from fogwatch.model import Claim, Document, IngestError
+from fogwatch.store.db import describe_store_error
 from fogwatch.store.incidents import link_all
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from fogwatch.nlp.extractor import Extractor
@@ -137,7 +143,7 @@ def ingest_documents(
                     on_item(item, 0)
                 continue
             report.read += 1
-            if store.has_document(item.id):
+            if _already_stored(store, item):
                 report.skipped += 1
                 if on_item:
                     on_item(item, 0)
@@ -153,17 +159,19 @@ def ingest_documents(
 
     def store_waiting() -> None:
         nonlocal unlinked, stored_since_link
-        for (document, claims, _sigs), stored in zip(
+        for (document, claims, _sigs), outcome in zip(
             waiting, save(store, waiting, report), strict=True
         ):
+            stored = outcome is True
             if stored:
                 unlinked.extend(claims)
                 stored_since_link += 1
             if on_item:
-                on_item(document, len(claims) if stored else 0)
+                item = outcome if isinstance(outcome, IngestError) else document
+                on_item(item, len(claims) if stored else 0)
         waiting.clear()
         if stored_since_link >= link_every or len(unlinked) >= MAX_LINK_CLAIMS:
-            link(store, unlinked)
+            link_reporting(store, unlinked, report)
             unlinked, stored_since_link = [], 0
 
     for document, claims in extracted:
@@ -171,12 +179,45 @@ def ingest_documents(
         if len(waiting) >= save_every:
             store_waiting()
     store_waiting()
-    link(store, unlinked)
+    link_reporting(store, unlinked, report)
     # Saving and linking are separate transactions: claims of a document whose run was
     # killed between the two are linked here, on the next run (a no-op when none are).
     if link_leftovers:
-        link_all(store)
+        link_reporting(store, None, report)
     return report
+
+
+def link_reporting(store: Store, claims: list[Claim] | None, report: IngestReport) -> None:
+    """`link` (or, with `claims=None`, the `link_all` sweep), with a database failure
+    reported in the run's errors instead of raised.
+
+    Why: the documents are stored by then; a lost connection while linking must not
+    turn a run that stored them into a traceback. Their claims stay unlinked and the
+    next run's sweep links them.
+    """
+    try:
+        if claims is None:
+            link_all(store)
+        else:
+            link(store, claims)
+    except SQLAlchemyError as exc:
+        log.debug("linking failed", exc_info=True)
+        report.errors.append(
+            IngestError(
+                source="(linking)",
+                reason=f"{describe_store_error(exc)}; the stored claims are linked on the next run",
+            )
+        )
+
+
+def _already_stored(store: Store, document: Document) -> bool:
+    """Whether the store has the document; when the store cannot say (a lost connection),
+    the document is extracted and its save reports the failure with its name."""
+    try:
+        return store.has_document(document.id)
+    except SQLAlchemyError as exc:
+        log.debug("could not look up %s: %s", document.name, describe_store_error(exc))
+        return False
 
 
 def extract_stream(
@@ -211,15 +252,21 @@ def link(store: Store, claims: list[Claim]) -> list[str]:
     return changed
 
 
-def save(store: Store, batch: list[ToSave], report: IngestReport) -> list[bool]:
-    """Store extracted documents in one transaction; per document, whether it was new
-    (its claims then need linking) or already stored."""
-    stored = []
-    for result in store.save_documents(batch):
+def save(store: Store, batch: list[ToSave], report: IngestReport) -> list[bool | IngestError]:
+    """Store extracted documents in one transaction; per document, True when it was new
+    (its claims then need linking), False when already stored, or the error naming it
+    when the store refused it (the rest of the batch is stored all the same)."""
+    outcomes: list[bool | IngestError] = []
+    for (document, _claims, _sigs), result in zip(batch, store.save_documents(batch), strict=True):
+        if result.error:
+            error = IngestError(source=document.name, reason=result.error)
+            report.errors.append(error)
+            outcomes.append(error)
+            continue
         if result.stored:
             report.stored += 1
             report.claims += result.claims
         else:
             report.skipped += 1
-        stored.append(result.stored)
-    return stored
+        outcomes.append(result.stored)
+    return outcomes

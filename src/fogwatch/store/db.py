@@ -22,7 +22,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, func, select, text
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from fogwatch import settings
@@ -227,9 +227,19 @@ ToSave = tuple[Document, list[Claim], dict[int, Signature] | None]
 @dataclass
 class SaveResult:
     document_id: str
-    stored: bool  # False when the document was already there
+    stored: bool  # False when the document was already there, or could not be written
     claims: int = 0
     syndication_group: str | None = None
+    error: str | None = None  # why the store refused it (one line), when it did
+
+
+def describe_store_error(exc: BaseException) -> str:
+    """One line for a person: what the database said, without the SQL and parameters
+    SQLAlchemy appends (a claim row's JSON can run to kilobytes)."""
+    orig = getattr(exc, "orig", None) or exc
+    said = str(orig).strip().splitlines()
+    kind = type(orig).__name__
+    return f"the store refused it ({kind}: {said[0] if said else 'no message'})"
 
 
 class Store:
@@ -361,7 +371,8 @@ class Store:
 
     def save_documents(self, batch: Sequence[ToSave], retries: int = 5) -> list[SaveResult]:
         """`save_document` for each (document, claims, signatures) of `batch`, in one
-        transaction; the results in batch order.
+        transaction; the results in batch order. Never raises for one document: a
+        document the store refuses comes back with `stored=False` and its `error`.
 
         Why: a transaction per document spent more on its fixed costs (the save lock,
         the commit, a round of statements) than on the rows of a typical story. Each
@@ -379,11 +390,31 @@ class Store:
                 _lock_for_save(s)
                 known = _known(s, batch)
                 results = [self._write(s, d, c, sigs or {}, known) for d, c, sigs in batch]
-        except (IntegrityError, OperationalError) as exc:
+        except SQLAlchemyError as exc:
             log.info("batch of %d documents rolled back (%s); one at a time", len(batch), exc)
-            results = [self.save_document(d, c, sigs, retries) for d, c, sigs in batch]
-        self._gather_statistics()
+            results = [self._save_alone(d, c, sigs, retries) for d, c, sigs in batch]
+        try:
+            self._gather_statistics()
+        except SQLAlchemyError as exc:  # statistics are an optimisation, never a failure
+            log.warning("could not gather statistics: %s", describe_store_error(exc))
         return results
+
+    def _save_alone(
+        self,
+        document: Document,
+        claims: list[Claim],
+        signatures: dict[int, Signature] | None,
+        retries: int,
+    ) -> SaveResult:
+        """`save_document`, with a refusal (a clash, a value the database rejects, a lost
+        connection) reported in the result instead of raised, so one bad document never
+        takes the rest of its batch down. Nothing of it is written; a re-run tries again.
+        """
+        try:
+            return self.save_document(document, claims, signatures, retries)
+        except SQLAlchemyError as exc:
+            log.debug("saving %s failed", document.name, exc_info=True)
+            return SaveResult(document.id, stored=False, error=describe_store_error(exc))
 
     def _gather_statistics(self) -> None:
         """ANALYZE a PostgreSQL store's tables the first time a save finds them never
