@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 DEMO_DB ?= demo.db
 SHARED ?= ../shared
 
-.PHONY: help venv web system-deps demo test lint format quality bench bench-queries bench-watch bench-link bench-components clean
+.PHONY: help venv web system-deps demo test lint format quality bench bench-queries bench-watch bench-link bench-components bench-scale clean
 
 help:
 	@echo "make demo     set up, ingest the bundled sample corpus, serve the UI"
@@ -17,6 +17,7 @@ help:
 	@echo "make bench-link     linking alone at several cadences (same incidents at each)"
 	@echo "make bench-components  seconds per spaCy/fogwatch pipeline component, one process"
 	@echo "make bench-queries  API queries at 1 M claims, SQLite and PostgreSQL (slow)"
+	@echo "make bench-scale    100,000 documents into SQLite and PostgreSQL, every id checked (slow)"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +72,9 @@ bench-link: venv
 
 bench-components: venv
 	$(BIN)/python benchmarks/bench_components.py --ner-moves
+
+bench-scale: venv system-deps
+	$(BIN)/python benchmarks/bench_scale.py --json-out benchmarks/results/scale.json
 
 bench-queries: venv system-deps
 	$(BIN)/python benchmarks/bench_queries.py --sqlite-cache-mb 1024 --pg-shared-buffers 2GB \

@@ -264,3 +264,43 @@ def test_the_cli_reports_a_refused_document_in_one_line_and_exits_1(tmp_path):
     stop_refusing(store)
     result = CliRunner().invoke(main, [*args, str(folder)])
     assert result.exit_code == 0 and counts(store)[0] == 5
+
+
+# --------------------------------------------------------------------------- stores of older ids
+
+
+def test_a_store_with_older_ids_keeps_working(tmp_path):
+    """Claims stored under the short ids of earlier versions stay as they are, new ones
+    join their incidents, and short prefixes still find incidents (decision 17)."""
+    from fogwatch.incidents.linker import IncidentLinker
+    from fogwatch.model import Location
+    from fogwatch.store.incidents import AmbiguousId, incident_detail, list_incidents
+
+    store = Store.open(str(tmp_path / "old.db"))
+    old_doc, new_doc, far_doc = documents_of(
+        {
+            "001_old.txt": STRIKE.format(n=4, place="Kafr Amin"),
+            "001_new.txt": "Four people died in an air strike on Kafr Amin, a monitor said.",
+            "002_far.txt": STRIKE.format(n=2, place="Tell Rafi"),
+        }
+    )
+    near, far = (
+        Location(name="Kafr Amin", lat=35.9, lon=36.6),
+        Location(name="Far", lat=33.5, lon=36.3),
+    )
+    batches = []
+    for doc, where in ((old_doc, near), (new_doc, near), (far_doc, far)):
+        claim = ThreeClaims().extract(doc)[0]
+        claim.location = where
+        batches.append((doc, [claim]))
+    batches[0][1][0].id = "c-001-0001"  # as a numbered file name gave it before
+    for doc, claims in batches:
+        store.save_documents([(doc, claims, {})])
+        IncidentLinker(store).link_document(claims)
+    incidents = {tuple(sorted(i["claim_ids"])): i["id"] for i in list_incidents(store)}
+    joined = tuple(sorted(["c-001-0001", batches[1][1][0].id]))
+    assert joined in incidents and len(incidents) == 2
+    detail = incident_detail(store, incidents[joined][:10])
+    assert detail is not None and detail["id"] == incidents[joined]
+    with pytest.raises(AmbiguousId):
+        incident_detail(store, "i-")  # the start of both incidents' ids

@@ -15,7 +15,7 @@ HEADER = """# CLI reference
 
 Generated from the commands' own `--help` by `python -m fogwatch.cli_docs > docs/cli.md`;
 a test keeps it current. Every command takes the global options of `fogwatch` itself
-(`--db URL`, `--quiet`) before the command name.
+(`--db URL`, `--quiet`, `--debug`) before the command name.
 """
 
 

@@ -18,10 +18,10 @@ Dispute = Literal["toll", "blame", "denial"]
 Role = Literal["outlet", "claimant"]
 
 CLAIM_EXAMPLE = {
-    "id": "c-3b27e136-0007",
+    "id": "c-3b27e136d6f5d0a0-0007",
     "document": "levant-ledger_homs.txt",
     "segment": 0,
-    "incident": "i-0a1b2c3d",
+    "incident": "i-0a1b2c3d4e5f6071",
     "event_type": "Explosions/Remote violence",
     "sub_event_type": "Air/drone strike",
     "date": "2016-10-25",
@@ -55,7 +55,7 @@ CLAIM_EXAMPLE = {
 }
 
 INCIDENT_EXAMPLE = {
-    "id": "i-0a1b2c3d",
+    "id": "i-0a1b2c3d4e5f6071",
     "event_type": "Explosions/Remote violence",
     "sub_event_type": "Remote explosive/landmine/IED",
     "date": "2016-10-25",
@@ -68,7 +68,7 @@ INCIDENT_EXAMPLE = {
     "perpetrators": [{"name": "Islamic State", "claimants": ["Islamic State"], "denied_by": []}],
     "grade": "fair",
     "flags": [],
-    "claim_ids": ["c-3b27e136-0001", "c-3b27e136-0002", "c-9f00aa11-0001"],
+    "claim_ids": ["c-3b27e136d6f5d0a0-0001", "c-3b27e136d6f5d0a0-0002", "c-9f00aa11c2e4b638-0001"],
     "outlets": ["Coastal State News", "Levant Ledger"],
     "disputes": ["toll"],
     "contested": True,

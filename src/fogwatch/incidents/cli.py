@@ -123,12 +123,15 @@ def incident_cmd(ctx, incident_id: str, fmt: str) -> None:
 
     \b
     Example:
-      fogwatch incident i-3f2a9c01
-      fogwatch incident i-3f2a --format json
+      fogwatch incident i-3f2a9c01d84e6b70
+      fogwatch incident i-3f2a9c --format json     # a prefix will do if it names one
     """
-    from fogwatch.store.incidents import incident_detail
+    from fogwatch.store.incidents import AmbiguousId, incident_detail
 
-    detail = incident_detail(ctx.store, incident_id)
+    try:
+        detail = incident_detail(ctx.store, incident_id)
+    except AmbiguousId as exc:
+        raise click.ClickException(str(exc)) from exc
     if detail is None:
         raise click.ClickException(f"no incident with id {incident_id!r}")
     if fmt == "json":

@@ -426,20 +426,36 @@ def list_incidents(
     return records[:limit] if limit else records
 
 
+class AmbiguousId(ValueError):
+    """An id prefix that names more than one row: the caller must give more of it."""
+
+    def __init__(self, key: str, matches: list[str]):
+        shown = ", ".join(matches[:5]) + (", ..." if len(matches) > 5 else "")
+        super().__init__(f"{key!r} is the start of several ids ({shown}); give more of it")
+        self.matches = matches
+
+
 def incident_detail(store: Store, key: str) -> dict | None:
-    """One incident (by id or id prefix) with its claims, ordered by outlet and document."""
+    """One incident (by id or id prefix) with its claims, ordered by outlet and document.
+
+    Raises `AmbiguousId` when a prefix names several incidents, rather than picking one.
+    """
     with store.session() as s:
         row = s.get(IncidentRow, key)
         if row is None:
-            row = (
+            found = (
                 s.execute(
                     select(IncidentRow)
                     .where(IncidentRow.id.startswith(key))
                     .order_by(IncidentRow.id)
+                    .limit(6)
                 )
                 .scalars()
-                .first()
+                .all()
             )
+            if len(found) > 1:
+                raise AmbiguousId(key, [r.id for r in found])
+            row = found[0] if found else None
         if row is None:
             return None
         claims = _claims_from_rows(
