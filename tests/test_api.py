@@ -322,16 +322,10 @@ def test_search_words_are_reduced_to_plain_tokens():
     assert query_tokens("***") == []
 
 
-def test_disputes_rules():
-    toll = [{"killed": {"low": 3, "high": 3}}, {"killed": {"low": 5, "high": 5}}]
-    agree = [{"killed": {"low": 10, "high": None}}, {"killed": {"low": 12, "high": 12}}]
-    assert disputes(toll) == ["toll"]
-    assert disputes(agree) == []
-    joint = [{"perpetrators": [{"name": "A"}, {"name": "B"}]}]
-    assert disputes(joint) == []  # one claim naming two actors is joint, not rival, blame
-    rival = [{"perpetrators": [{"name": "A"}]}, {"perpetrators": [{"name": "B"}]}]
-    assert disputes(rival) == ["blame"]
-    assert disputes([{"stance": "denies"}]) == ["denial"]
+def test_disputes_are_the_contradiction_flags_in_api_words():
+    assert disputes(["casualties_disagree", "single_source"]) == ["toll"]
+    assert disputes(["denied", "perpetrator_disputed"]) == ["blame", "denial"]
+    assert disputes(["truce_violation"]) == []
 
 
 # --------------------------------------------------------------------------- security headers

@@ -15,6 +15,8 @@ from hashlib import sha256
 
 from sqlalchemy import update
 
+from fogwatch.ids import claim_id
+from fogwatch.incidents.reconcile import is_contested
 from fogwatch.model import (
     ActorRef,
     Claim,
@@ -420,7 +422,7 @@ INCIDENTS = {
                 denied_by=["Syrian military source"],
             ),
         ],
-        flags=["perpetrator_disputed", "toll_disputed"],
+        flags=["casualties_disagree", "perpetrator_disputed", "denied"],
     ),
     "i-homs": dict(
         kind=IED, date=dt.date(2016, 10, 25), location=HOMS, grade="fair",
@@ -437,7 +439,7 @@ INCIDENTS = {
     ),
     "i-daraa": dict(
         kind=CLASH, date=dt.date(2017, 5, 12), location=DARAA, grade="fair",
-        killed=Figures(acled=7, low=7, best=10, high=12),
+        killed=Figures(acled=7, low=7, best=10, high=12), flags=["casualties_disagree"],
     ),
     "i-douma": dict(kind=AID, date=dt.date(2016, 10, 19), location=None, grade="weak"),
     "i-mosul": dict(
@@ -455,7 +457,7 @@ def article_claims(article: Article, document: Document) -> list[Claim]:
         start = article.text.index(spec.sentence)
         claims.append(
             Claim(
-                id=f"c-{document.id[2:10]}-{k:04d}",
+                id=claim_id(document.id, k),
                 document=article.name,
                 segment=0,
                 incident=spec.incident,
@@ -506,6 +508,7 @@ def add_incident(store: Store, iid: str, claims: list[Claim], **spec) -> Inciden
         claim_ids=[c.id for c in claims],
         **spec,
     )
+    incident.contested = is_contested(incident.grade, incident.flags)
     loc = incident.location
     with store.sessions.begin() as s:
         s.add(
@@ -518,6 +521,7 @@ def add_incident(store: Store, iid: str, claims: list[Claim], **spec) -> Inciden
                 lat=loc.lat if loc else None,
                 lon=loc.lon if loc else None,
                 grade=incident.grade,
+                contested=incident.contested,
                 killed_acled=incident.killed.acled,
                 killed_best=incident.killed.best,
                 record=incident.model_dump(mode="json"),

@@ -205,13 +205,27 @@ GRADES = [
      [claim("a", killed=5), claim("b", doc="b.txt", claimant="Y", killed=5),
       claim("c", doc="c.txt", claimant="Syrian army", claimant_kind="military",
             stance="denies")], "contested"),
-    ("every toll names combatants only",
+    ("victims who were all soldiers do not set the grade: rival blame is contested",
      [claim("a", killed=3, victims=SOLDIERS, perps=["United States"]),
       claim("b", doc="b.txt", claimant="Y", killed=3, victims=SOLDIERS, perps=["Russia"])],
-     "discounted"),
-    ("one toll without a breakdown keeps it from being discounted",
+     "contested"),
+    ("a battle two monitors report is fair, whoever died",
      [claim("a", killed=3, victims=SOLDIERS),
-      claim("b", doc="b.txt", claimant="Y", killed=3)], "fair"),
+      claim("b", doc="b.txt", claimant="Y", killed=3, victims=SOLDIERS)], "fair"),
+    ("refuted: two independent origins deny the act one origin asserts",
+     [claim("a", killed=4),
+      claim("b", doc="b.txt", claimant="Syrian army", claimant_kind="military", stance="denies"),
+      claim("c", doc="c.txt", claimant="Russian Defence Ministry", claimant_kind="government",
+            stance="denies")], "discounted"),
+    ("one denial against one report is contested, not refuted",
+     [claim("a", killed=4),
+      claim("b", doc="b.txt", claimant="Syrian army", claimant_kind="military", stance="denies")],
+     "contested"),
+    ("two denials against two reports are contested, not refuted",
+     [claim("a", killed=4), claim("a2", doc="a2.txt", claimant="Another monitor", killed=4),
+      claim("b", doc="b.txt", claimant="Syrian army", claimant_kind="military", stance="denies"),
+      claim("c", doc="c.txt", claimant="Russian Defence Ministry", claimant_kind="government",
+            stance="denies")], "contested"),
     ("the accused denies and two origins blame another party",
      [claim("a", claimant="Local council", perps=["Russia"]),
       claim("b", doc="b.txt", claimant="Russia", claimant_kind="government", stance="denies",
@@ -224,7 +238,29 @@ GRADES = [
 
 @pytest.mark.parametrize("why,claims,grade", GRADES, ids=[g[0] for g in GRADES])
 def test_grades(why, claims, grade):
-    assert one(claims).grade == grade, why
+    incident = one(claims)
+    assert incident.grade == grade, why
+    # one definition of contested: the grade, or a contradiction flag
+    flagged = {"casualties_disagree", "perpetrator_disputed", "denied"} & set(incident.flags)
+    assert incident.contested == (grade == "contested" or bool(flagged))
+
+
+CIVILIAN_HARM = [
+    ("a toll of civilians", [claim("a", killed=5, victims=CIVILIANS)], "yes"),
+    ("soldiers in one report, civilians in another",
+     [claim("a", killed=3, victims=SOLDIERS),
+      claim("b", doc="b.txt", claimant="Y", killed=5, victims=CIVILIANS)], "yes"),
+    ("every toll names combatants only",
+     [claim("a", killed=3, victims=SOLDIERS),
+      claim("b", doc="b.txt", claimant="Y", killed=4, victims=SOLDIERS)], "no"),
+    ("a toll with no breakdown", [claim("a", killed=3)], "unknown"),
+    ("no toll at all", [claim("a")], "unknown"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("why,claims,harm", CIVILIAN_HARM, ids=[h[0] for h in CIVILIAN_HARM])
+def test_civilian_harm_is_a_field_beside_the_grade(why, claims, harm):
+    assert one(claims).civilian_harm == harm, why
 
 
 # --------------------------------------------------------------------------- type, place, date

@@ -208,4 +208,14 @@ class Incident(Record):
     perpetrators: list[PerpetratorClaim] = Field(default_factory=list)
     grade: Literal["confirmed", "fair", "weak", "contested", "discounted"] = "weak"
     flags: list[str] = Field(default_factory=list)
+    contested: bool = Field(
+        False,
+        description="The sources contradict each other: graded contested, or flagged "
+        "casualties_disagree, perpetrator_disputed or denied (one definition for every reader).",
+    )
+    civilian_harm: Literal["yes", "no", "unknown"] = Field(
+        "unknown",
+        description="Whether the claims report civilian victims: yes when any credible claim "
+        "names civilians, no when every credible toll names combatants only. Not a grade.",
+    )
     claim_ids: list[str] = Field(default_factory=list)

@@ -5,10 +5,9 @@ Kept free of FastAPI so `fogwatch export` runs the very same filters as
 parameter; full-text queries are first reduced to plain word tokens, so no user text is
 ever parsed as FTS5 or tsquery syntax.
 
-What "contested" means here, computed from the claims so it holds whatever the linker's
-grading says: the incident is graded `contested`, or its claims dispute the toll (their
-killed ranges do not overlap), the blame (two or more claims name different
-perpetrators) or the act (some claim denies it).
+"Contested" is the one definition reconciliation stores with each incident
+(`reconcile.is_contested`: graded contested, or flagged casualties_disagree,
+perpetrator_disputed or denied); `disputes` names which of those an incident has.
 """
 
 from __future__ import annotations
@@ -32,7 +31,6 @@ from sqlalchemy import (
     exists,
     false,
     func,
-    literal,
     literal_column,
     or_,
     select,
@@ -222,43 +220,9 @@ def _type_condition(type_: str, event: Any, sub: Any) -> ColumnElement[bool]:
 
 
 def contested_condition() -> ColumnElement[bool]:
-    """SQL twin of `disputes()`; see the module docstring."""
-    iid = IncidentRow.id
-    denial = exists(
-        select(ClaimRow.id).where(ClaimRow.incident_id == iid, ClaimRow.stance == "denies")
-    )
-    toll = exists(
-        select(literal(1))
-        .select_from(ClaimRow)
-        .where(
-            ClaimRow.incident_id == iid,
-            ClaimRow.stance == "asserts",
-            or_(ClaimRow.killed_low.is_not(None), ClaimRow.killed_high.is_not(None)),
-        )
-        .group_by(ClaimRow.incident_id)
-        .having(
-            func.max(func.coalesce(ClaimRow.killed_low, 0))
-            > func.min(func.coalesce(ClaimRow.killed_high, NO_HIGH))
-        )
-    )
-    blame = exists(
-        select(literal(1))
-        .select_from(ClaimActorRow)
-        .join(ClaimRow, ClaimRow.id == ClaimActorRow.claim_id)
-        .where(
-            ClaimRow.incident_id == iid,
-            ClaimRow.stance == "asserts",
-            ClaimActorRow.role == "perpetrator",
-        )
-        .group_by(ClaimRow.incident_id)
-        .having(
-            and_(
-                func.count(func.distinct(ClaimActorRow.actor)) > 1,
-                func.count(func.distinct(ClaimActorRow.claim_id)) > 1,
-            )
-        )
-    )
-    return or_(IncidentRow.grade == "contested", denial, toll, blame)
+    """Contested as reconciliation decided it (`reconcile.is_contested`), stored per
+    incident: the CLI, the API and the exports all filter on this one column."""
+    return IncidentRow.contested.is_(True)
 
 
 def incident_conditions(session: Session, f: IncidentFilter) -> list[ColumnElement[bool]]:
@@ -618,37 +582,28 @@ def claims_of_incidents(session: Session, incidents: Sequence[Incident]) -> dict
 # --------------------------------------------------------------------------- incidents
 
 
-def disputes(claims: Sequence[dict]) -> list[Dispute]:
-    """What the claims of one incident disagree on (Python twin of `contested_condition`)."""
-    found: list[Dispute] = []
-    asserting = [c for c in claims if c.get("stance", "asserts") == "asserts"]
-    ranges = []
-    for c in asserting:
-        killed = c.get("killed") or {}
-        low, high = killed.get("low"), killed.get("high")
-        if low is not None or high is not None:
-            ranges.append((low or 0, NO_HIGH if high is None else high))
-    if ranges and max(r[0] for r in ranges) > min(r[1] for r in ranges):
-        found.append("toll")
-    blamers = [
-        {p.get("name") for p in c.get("perpetrators") or [] if p.get("name")} for c in asserting
-    ]
-    blamers = [b for b in blamers if b]
-    if len(blamers) > 1 and len(set().union(*blamers)) > 1:
-        found.append("blame")
-    if any(c.get("stance") == "denies" for c in claims):
-        found.append("denial")
-    return found
+# Each dispute the API names is one of reconciliation's contradiction flags.
+DISPUTE_OF_FLAG: dict[str, Dispute] = {
+    "casualties_disagree": "toll",
+    "perpetrator_disputed": "blame",
+    "denied": "denial",
+}
+
+
+def disputes(flags: Sequence[str]) -> list[Dispute]:
+    """What an incident's claims disagree on: its contradiction flags, in API words
+    (reconciliation decided them; nothing here judges the claims a second time)."""
+    return [DISPUTE_OF_FLAG[f] for f in DISPUTE_OF_FLAG if f in flags]
 
 
 def incident_out(incident: Incident, claims: Sequence[dict]) -> dict:
     """An incident as the API shows it: the record plus outlets, disputes and `contested`."""
     out = incident.model_dump(mode="json")
     outlets = sorted({c["outlet"] for c in claims if c.get("outlet")})
-    found = disputes(claims)
+    found = disputes(incident.flags)
     out["outlets"] = outlets
     out["disputes"] = found
-    out["contested"] = incident.grade == "contested" or bool(found)
+    out["contested"] = incident.contested
     if not out["claims"]:
         out["claims"] = len(claims)
     return out

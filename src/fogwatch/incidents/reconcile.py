@@ -34,6 +34,16 @@ PARTY_KINDS = frozenset({"government", "military", "armed_group", "official"})
 # Grade precedence, first match wins (see grade_for).
 GRADE_ORDER = ("discounted", "confirmed", "contested", "fair", "weak")
 
+# Flags that say the sources contradict each other. An incident with one of them, or
+# graded contested, is "contested" for every reader: the CLI, the API and the exports
+# all read the `contested` this module stores (`is_contested`).
+CONTRADICTION_FLAGS = frozenset({"casualties_disagree", "perpetrator_disputed", "denied"})
+
+
+def is_contested(grade: str | None, flags: Iterable[str]) -> bool:
+    """The one definition of "contested" (docs/incidents.md, "Grades and flags")."""
+    return grade == "contested" or bool(CONTRADICTION_FLAGS & set(flags))
+
 
 def claimant_name(claim: Claim) -> str:
     """Who makes the claim, for display: the claimant, else the outlet, else the document."""
@@ -326,17 +336,36 @@ def flags_for(
     return flags
 
 
-def _combatants_only(claims: list[Claim]) -> bool:
-    """Every credible toll names combatants as the victims, and none names civilians."""
-    tolls = [c for c in claims if credible(c) and point(c.killed)]
-    if not tolls:
-        return False
-    for c in tolls:
-        v = c.victims
-        civil = (v.civilians or 0) + (v.children or 0) + (v.women or 0)
-        if not v.combatants or civil:
-            return False
-    return True
+def _civilians_named(claim: Claim) -> bool:
+    v = claim.victims
+    if (v.civilians or 0) + (v.children or 0) + (v.women or 0) > 0:
+        return True
+    return any((t.side or "").lower() == "civilians" for t in claim.targets)
+
+
+def civilian_harm(claims: list[Claim]) -> str:
+    """ "yes" when a credible asserting claim names civilian victims, "no" when every
+    credible toll names combatants only, else "unknown". Who the victims were is a fact
+    the claims state, shown beside the grade; it never sets the grade."""
+    asserting = [c for c in claims if credible(c)]
+    if any(_civilians_named(c) for c in asserting):
+        return "yes"
+    tolls = [c for c in asserting if point(c.killed) or point(c.injured)]
+    if tolls and all(c.victims.combatants for c in tolls):
+        return "no"
+    return "unknown"
+
+
+def _refuted(claims: list[Claim]) -> bool:
+    """The act itself is denied by more independent origins than assert it, and by at
+    least `grades.refuted_min_denials` of them (incident_rules.yaml)."""
+    denials = {
+        origin_of(c)
+        for c in claims
+        if c.stance == "denies" and not c.perpetrators and not is_generic_claimant(c)
+    }
+    asserting = origins(c for c in claims if credible(c))
+    return len(denials) >= rules().refuted_min_denials and len(denials) > len(asserting)
 
 
 def _another_party_responsible(claims: list[Claim], blamed: list[_Party]) -> bool:
@@ -363,8 +392,13 @@ def _another_party_responsible(claims: list[Claim], blamed: list[_Party]) -> boo
 def grade_for(claims: list[Claim], found: list[_Party], n_asserting_origins: int) -> str:
     """Airwars-style grade; precedence: discounted > confirmed > contested > fair > weak.
 
-    * discounted: every credible toll reports combatants only; or an accused party denies,
-      a single origin accuses it and at least two independent origins blame one other.
+    The grade says how far the sources bear the incident out, and means the same for a
+    battle as for a strike on a market: who the victims were is `civilian_harm`.
+
+    * discounted (Airwars: refuted, or another party most likely responsible): the act is
+      denied by more independent origins than assert it (at least two); or an accused
+      party denies, a single origin accuses it and at least two independent origins
+      blame one other party.
     * confirmed: a party is blamed by its own claimant (it accepts responsibility) and
       that party does not also deny.
     * contested: competing parties are blamed, or an accused party denies, or a
@@ -373,7 +407,7 @@ def grade_for(claims: list[Claim], found: list[_Party], n_asserting_origins: int
     * weak: one origin.
     """
     blamed = [p for p in found if p.claimants]
-    if _combatants_only(claims) or _another_party_responsible(claims, blamed):
+    if _refuted(claims) or _another_party_responsible(claims, blamed):
         return "discounted"
     for p in blamed:
         if p.claimant_keys & p.keys and not p.denied_by:
@@ -467,6 +501,8 @@ def reconcile(incident_id: str, claims: list[Claim], truces: list | None = None)
     )
     in_truce = called_violation or (bool(truces) and bool(violated_truces(incident, truces or [])))
     incident.flags = flags_for(claims, found, n_origins, in_truce)
+    incident.contested = is_contested(incident.grade, incident.flags)
+    incident.civilian_harm = civilian_harm(claims)
     return incident
 
 

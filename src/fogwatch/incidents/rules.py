@@ -61,6 +61,7 @@ class Rules:
     truce_default_days: int = 7
     reference_date_days: int = 1
     acled_sub_types: dict[str, str] = field(default_factory=dict)
+    refuted_min_denials: int = 2
 
     # ------------------------------------------------------------------ helpers
 
@@ -137,6 +138,7 @@ def rules(path: Path = RULES_PATH) -> Rules:
         truce_default_days=int(truces.get("default_days", 7)),
         reference_date_days=int(data.get("reference", {}).get("date_days", 1)),
         acled_sub_types=dict(data.get("reference", {}).get("acled_sub_types") or {}),
+        refuted_min_denials=int((data.get("grades") or {}).get("refuted_min_denials", 2)),
     )
 
 

@@ -210,6 +210,7 @@ def _incident_values(incident: Incident) -> dict:
         "lat": loc.lat if loc else None,
         "lon": loc.lon if loc else None,
         "grade": incident.grade,
+        "contested": incident.contested,
         "killed_acled": incident.killed.acled,
         "killed_best": incident.killed.best,
         "record": incident.model_dump(mode="json"),
@@ -384,8 +385,8 @@ def list_incidents(
 
     `event_type` matches the type or sub-type (case-insensitive); `actor` matches a
     perpetrator, a claimant or a denier as a case-insensitive substring; `contested`
-    keeps incidents whose claims contradict each other (grade contested or a
-    casualties_disagree, perpetrator_disputed or denied flag).
+    keeps incidents whose claims contradict each other (`reconcile.is_contested`, the
+    stored `contested` column every reader filters on).
     """
     query = select(IncidentRow)
     if bbox:
@@ -404,6 +405,8 @@ def list_incidents(
                 func.lower(IncidentRow.event_type) == t, func.lower(IncidentRow.sub_event_type) == t
             )
         )
+    if contested:
+        query = query.where(IncidentRow.contested.is_(True))
     query = query.order_by(IncidentRow.date.desc(), IncidentRow.id)
     with store.session() as s:
         records = [row.record for row in s.execute(query).scalars()]
@@ -417,11 +420,6 @@ def list_incidents(
                 for p in r.get("perpetrators") or []
                 for name in [p["name"], *p.get("claimants", []), *p.get("denied_by", [])]
             )
-        ]
-    if contested:
-        disputes = {"casualties_disagree", "perpetrator_disputed", "denied"}
-        records = [
-            r for r in records if r.get("grade") == "contested" or disputes & set(r.get("flags"))
         ]
     return records[:limit] if limit else records
 

@@ -11,6 +11,7 @@ import datetime as dt
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Date,
     DateTime,
     Float,
@@ -96,6 +97,8 @@ class IncidentRow(Base):
     killed_acled: Mapped[int | None] = mapped_column(Integer)
     killed_best: Mapped[int | None] = mapped_column(Integer)
     record: Mapped[dict] = mapped_column(JSON)
+    # reconcile.is_contested, decided once at reconciliation (migration 0006)
+    contested: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
 
 
 class ClaimRow(Base):
