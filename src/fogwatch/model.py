@@ -52,6 +52,9 @@ class Segment(Record):
     end: int
     heading: str | None = None
     source: str | None = Field(None, description="Byline or 'Source:' line, e.g. 'RT'.")
+    author: str | None = Field(
+        None, description="The person a byline names, when `source` is a person, not an outlet."
+    )
     time: str | None = Field(None, description="Time as written: '1400 GMT', '6:00 A.M.'.")
     kind: Literal["lead", "update", "original", "story", "piece", "dateline", "body"] = "body"
     syndication_group: str | None = None
@@ -151,7 +154,10 @@ class Claim(Record):
     injured: Count | None = None
     victims: Victims = Field(default_factory=Victims)
     claimant: Claimant | None = None
-    outlet: str | None = None
+    outlet: str | None = Field(
+        None, description="The document's publisher (metadata, else the page); never a byline."
+    )
+    author: str | None = Field(None, description="The person a byline names, if any.")
     stance: Stance = "asserts"
     evidence: Evidence
     confidence: float = 0.5

@@ -410,39 +410,46 @@ def _bounds(lines: list[_Line], series: tuple[str, ...]) -> list[_Bound]:
     return bounds
 
 
-def _inherited(bounds: list[_Bound], outlet: str | None) -> str | None:
-    """The source of stories that name none: the page's outlet, or its one top byline.
+def _inherited(bounds: list[_Bound], outlet: str | None) -> tuple[str | None, bool]:
+    """(source, is_outlet) of stories that name none: the page's outlet, or its one top
+    byline.
 
     A byline at the top of a page that holds no other attributed piece covers the whole
     page; an outlet named that way beats the caller's `outlet`, a person's name does not.
     """
     top = bounds[0] if bounds[0].byline and sum(b.explicit for b in bounds) == 1 else None
     if top is not None and (top.is_outlet or not outlet):
-        return top.source
-    return _canonical(outlet) if outlet and outlet.strip() else None
+        return top.source, top.is_outlet
+    return (_canonical(outlet), True) if outlet and outlet.strip() else (None, True)
 
 
 def segment_document(text: str, outlet: str | None = None) -> list[Segment]:
     """Split a document's text into contiguous, ordered segments that cover it exactly."""
     lines = _lines(text)
     if not lines:
-        source = _inherited([_Bound(0, "body")], outlet)
+        source, _is_outlet = _inherited([_Bound(0, "body")], outlet)
         return [Segment(index=0, start=0, end=len(text), source=source, kind="body")]
     bounds = _bounds(lines, series_names())
     if len(bounds) == 1 and bounds[0].kind == "lead":
         bounds[0].kind = "body"
-    inherited = _inherited(bounds, outlet)
+    inherited, inherited_is_outlet = _inherited(bounds, outlet)
     starts = [0] + [lines[b.line].start for b in bounds[1:]]
     ends = starts[1:] + [len(text)]
-    return [
-        Segment(
-            index=n,
-            start=start,
-            end=end,
-            heading=b.heading,
-            source=b.source if b.explicit else inherited,
-            time=b.time,
-            kind=b.kind,
+    out = []
+    for n, (b, start, end) in enumerate(zip(bounds, starts, ends, strict=True)):
+        source, is_outlet = (
+            (b.source, b.is_outlet) if b.explicit else (inherited, inherited_is_outlet)
         )
-        for n, (b, start, end) in enumerate(zip(bounds, starts, ends, strict=True))
-    ]
+        out.append(
+            Segment(
+                index=n,
+                start=start,
+                end=end,
+                heading=b.heading,
+                source=source,
+                author=source if source and not is_outlet else None,
+                time=b.time,
+                kind=b.kind,
+            )
+        )
+    return out

@@ -41,6 +41,7 @@ from fogwatch.nlp.dates import warm_up as warm_up_dates
 from fogwatch.nlp.pipeline import build_nlp
 from fogwatch.nlp.places import default_resolver
 from fogwatch.nlp.prefilter import Prefilter
+from fogwatch.nlp.settle import Settler
 
 log = logging.getLogger(__name__)
 
@@ -177,6 +178,7 @@ class Extractor:
         self.n_process = n_process
         self.batch_size = batch_size
         self.resolver = default_resolver()
+        self.settler = Settler()
         warm_up_dates()  # part of loading, like the model: not paid by the first document
         self.notes: dict[str, list[str]] = {}
 
@@ -302,6 +304,7 @@ class Extractor:
     def _claims(self, doc: _Pending) -> list[Claim]:
         document, segs, seg_places = doc.document, doc.segs, doc.seg_places
         out: list[Claim] = []
+        speakers: list[str | None] = []  # per claim: the outlet that speaks when nobody is named
         doc_key = document.id or document.text  # a Document always has an id; a bare
         # test double may not, and its text then names it
         for n, (si, offset, d) in enumerate(doc.drafts, 1):
@@ -348,9 +351,15 @@ class Extractor:
                             break
             date, date_end, precision, dated_from = self._date(document, seg, d)
             claimant = Claimant(**d["claimant"]) if d["claimant"] else None
-            outlet = seg.source or document.outlet
-            if claimant is None and outlet:
-                claimant = Claimant(name=outlet, text=outlet, kind="outlet")
+            # `outlet` is the document's publisher (its metadata, else the page's own
+            # attribution); a piece's "Source: RT" on a compilation page is who speaks
+            # in that piece, and a person's byline is the author, never an outlet
+            piece = seg.source if seg.source and not seg.author else None
+            outlet = document.outlet or piece
+            speaker = piece or outlet
+            speakers.append(speaker)
+            if claimant is None and speaker:
+                claimant = Claimant(name=speaker, text=speaker, kind="outlet")
             conf = d["confidence"]
             if dated_from == "publication":
                 conf -= 0.05
@@ -375,6 +384,7 @@ class Extractor:
                     victims=Victims(**d["victims"]),
                     claimant=claimant,
                     outlet=outlet,
+                    author=seg.author,
                     stance=d["stance"],
                     evidence=Evidence(text=document.text[start:end], start=start, end=end),
                     confidence=round(min(0.95, max(0.05, conf)), 2),
@@ -382,7 +392,7 @@ class Extractor:
                     place_mentions=places,
                 )
             )
-        return out
+        return self.settler.settle_claims(out, speakers)
 
     def _locate(
         self, places: list[PlaceMention], context: str, segment_places: list[PlaceMention]
