@@ -390,3 +390,31 @@ def test_unnamed_sources_are_generic():
     a = claim("a", outlet="A", claimant="Unnamed military source", claimant_kind="military")
     b = claim("b", outlet="B", claimant="Unnamed military source", claimant_kind="military")
     assert origin_of(a) != origin_of(b)
+
+
+def test_a_province_mention_lends_no_support_to_a_same_named_city():
+    """Claims placed only in Idlib province must not make a dateline's "Idlib" (the
+    city) outweigh the town most sources name."""
+    town, city = (35.86, 36.81), (35.93, 36.63)
+    claims = [
+        claim("a", place="Saraqib", at=town, geo=1),
+        claim("b", doc="b.txt", claimant="Monitor B", place="Saraqib", at=town, geo=1),
+        claim("c", doc="c.txt", claimant="Monitor C", place="Idlib", at=city, geo=1),
+        *[
+            claim(f"p{k}", doc="c.txt", claimant="Monitor C", place="Idlib", at=city, geo=3)
+            for k in range(4)
+        ],
+    ]
+    assert one(claims).location.name == "Saraqib"
+
+
+def test_location_support_counts_origins_before_claims():
+    """One outlet repeating a place five times is one origin; two origins naming
+    another place of the same precision win."""
+    town, other = (35.86, 36.81), (35.80, 36.70)
+    claims = [
+        *[claim(f"a{k}", place="Sarmin", at=other, geo=1) for k in range(5)],
+        claim("b", doc="b.txt", claimant="Monitor B", place="Saraqib", at=town, geo=1),
+        claim("c", doc="c.txt", claimant="Monitor C", place="Saraqib", at=town, geo=1),
+    ]
+    assert one(claims).location.name == "Saraqib"

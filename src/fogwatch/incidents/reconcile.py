@@ -442,21 +442,34 @@ def _type(claims: list[Claim]) -> tuple[str | None, str | None]:
 
 
 def _location(claims: list[Claim]) -> Location | None:
-    """The most precise location (1 over 2 over 3); ties go to the one most claims use."""
-    located = [c.location for c in claims if c.location and c.location.lat is not None]
+    """The most precise well-supported location: precision 1 over 2 over 3, and among
+    places of one precision the one the most independent origins name (then the most
+    claims). A town named by eight claims beats the province capital a dateline names,
+    and a province-level mention never lends its support to a same-named city."""
+    located = [c for c in claims if c.location and c.location.lat is not None]
     if not located:
         named = [c.location for c in claims if c.location and c.location.name]
         return named[0].model_copy() if named else None
 
     def place_key(loc: Location) -> tuple:
-        return (loc.name or "", round(loc.lat or 0, 4), round(loc.lon or 0, 4))
+        return (loc.precision or 3, loc.name or "", round(loc.lat or 0, 4), round(loc.lon or 0, 4))
 
-    uses = Counter(place_key(loc) for loc in located)
+    origins_of: dict[tuple, set[str]] = defaultdict(set)
+    uses: Counter = Counter()
+    for c in located:
+        key = place_key(c.location)  # type: ignore[arg-type]
+        origins_of[key].add(origin_of(c))
+        uses[key] += 1
     best = min(
-        located,
-        key=lambda loc: (loc.precision or 3, -uses[place_key(loc)], place_key(loc)),
+        (c.location for c in located),
+        key=lambda loc: (
+            loc.precision or 3,  # type: ignore[union-attr]
+            -len(origins_of[place_key(loc)]),  # type: ignore[arg-type]
+            -uses[place_key(loc)],  # type: ignore[arg-type]
+            place_key(loc),  # type: ignore[arg-type]
+        ),
     )
-    return best.model_copy()
+    return best.model_copy()  # type: ignore[union-attr]
 
 
 def _dates(claims: list[Claim]):
