@@ -118,3 +118,31 @@ def test_reference_add_reports_bad_files(db, tmp_path):
 
 def test_link_command_is_idempotent(db):
     assert json.loads(run(db, "link", "--format", "json")) == {"changed_incidents": []}
+
+
+def test_link_rebuild_regrades_stale_incidents_and_only_them(db):
+    """An incident stored under older rules (here: hand-edited to a wrong grade and no
+    `contested`) is derived again from its claims; a second rebuild changes nothing."""
+    from sqlalchemy import select, update
+
+    from fogwatch.store.schema import IncidentRow
+
+    store = Store.open(db)
+    rows = json.loads(run(db, "incidents", "--format", "json"))
+    stale = rows[0]
+    record = {k: v for k, v in stale.items() if k not in ("contested", "civilian_harm")}
+    record["grade"] = "discounted"
+    with store.sessions.begin() as s:
+        s.execute(
+            update(IncidentRow)
+            .where(IncidentRow.id == stale["id"])
+            .values(grade="discounted", contested=False, record=record)
+        )
+    out = json.loads(run(db, "link", "--rebuild", "--format", "json"))
+    assert out == {"changed_incidents": [stale["id"]]}
+    with store.session() as s:
+        grade, contested = s.execute(
+            select(IncidentRow.grade, IncidentRow.contested).where(IncidentRow.id == stale["id"])
+        ).one()
+    assert grade == stale["grade"] and contested == stale["contested"]
+    assert json.loads(run(db, "link", "--rebuild", "--format", "json")) == {"changed_incidents": []}

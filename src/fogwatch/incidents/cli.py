@@ -186,18 +186,27 @@ def _claim_side(c: dict) -> dict:
 
 @click.command("link")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option(
+    "--rebuild",
+    is_flag=True,
+    help="Also derive every incident's figures, grade and flags again from its claims "
+    "(after an upgrade or an edit of incident_rules.yaml).",
+)
 @click.pass_obj
-def link_cmd(ctx, fmt: str) -> None:
+def link_cmd(ctx, fmt: str, rebuild: bool = False) -> None:
     """Link stored claims that have no incident yet (documents ingested before linking).
 
     \b
     Linking is incremental and order-independent: running it again changes nothing.
-    Example:
+    Examples:
       fogwatch link && fogwatch incidents --contested
+      fogwatch link --rebuild        # re-grade stored incidents under the current rules
     """
-    from fogwatch.store.incidents import link_all
+    from fogwatch.store.incidents import link_all, rebuild_incidents
 
     changed = link_all(ctx.store)
+    if rebuild:
+        changed = sorted(set(changed) | set(rebuild_incidents(ctx.store)))
     if fmt == "json":
         emit_json({"changed_incidents": changed})
     else:

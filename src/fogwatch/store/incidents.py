@@ -368,6 +368,42 @@ def link_all(store: Store) -> list[str]:
     return sorted(changed)
 
 
+def rebuild_incidents(store: Store, chunk: int = 500) -> list[str]:
+    """Reconcile every stored incident again from its claims; returns the ids whose
+    record changed.
+
+    Why: grades, flags and figures are derived, so a change of the rules (a new
+    release, an edited incident_rules.yaml) leaves stored incidents as the old rules
+    made them until something relinks them. Membership does not change: claims keep
+    their incidents, and nothing about a claim is rewritten.
+    """
+    with store.session() as s:
+        ids = list(s.execute(select(IncidentRow.id).order_by(IncidentRow.id)).scalars())
+    changed: list[str] = []
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        with store.sessions.begin() as s:
+            _serialise(s)
+            claims = _claims_from_rows(
+                s, s.execute(select(*CLAIM_COLUMNS).where(ClaimRow.incident_id.in_(part)))
+            )
+            old = {
+                iid: record
+                for iid, record in s.execute(
+                    select(IncidentRow.id, IncidentRow.record).where(IncidentRow.id.in_(part))
+                )
+            }
+            groups: dict[str, list[Claim]] = {}
+            for claim in claims:
+                groups.setdefault(claim.incident or "", []).append(claim)
+            truces = _truces_for(s, claims)
+            rebuilt = [reconcile(iid, members, truces) for iid, members in groups.items() if iid]
+            rebuilt = [i for i in rebuilt if i.model_dump(mode="json") != old.get(i.id)]
+            _write_incidents(s, rebuilt)
+            changed += [i.id for i in rebuilt]
+    return sorted(changed)
+
+
 # --------------------------------------------------------------------------- queries
 
 
