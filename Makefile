@@ -6,12 +6,13 @@ STAMP  := $(VENV)/.installed-stamp
 DEMO_DB ?= demo.db
 SHARED ?= ../shared
 
-.PHONY: help venv web system-deps demo test lint format quality bench bench-queries bench-watch bench-link bench-components bench-scale clean
+.PHONY: help venv web system-deps demo test lint format quality bench bench-queries bench-watch bench-link bench-components bench-scale screenshots clean
 
 help:
 	@echo "make demo     set up, ingest the bundled sample corpus, serve the UI"
 	@echo "make test     set up and run the whole test suite (both store backends)"
 	@echo "make quality  extraction quality on the seeds and the ACLED dev set"
+	@echo "make screenshots  regenerate docs/screenshots from the browser tests"
 	@echo "make bench    end to end vs a bare spaCy parse (numbers go in README.md and docs/performance.md)"
 	@echo "make bench-watch    feed to incident latency, empty and dense store"
 	@echo "make bench-link     linking alone at several cadences (same incidents at each)"
@@ -46,6 +47,9 @@ demo: venv
 test: venv system-deps
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/pytest
+
+screenshots: venv system-deps
+	FOGWATCH_SCREENSHOTS=1 $(BIN)/pytest tests/test_web.py
 
 lint: venv
 	$(BIN)/ruff check src tests benchmarks

@@ -423,6 +423,7 @@ INCIDENTS = {
             ),
         ],
         flags=["casualties_disagree", "perpetrator_disputed", "denied"],
+        civilian_harm="yes",
     ),
     "i-homs": dict(
         kind=IED, date=dt.date(2016, 10, 25), location=HOMS, grade="fair",

@@ -156,6 +156,10 @@ def open_ui(watched: Watched, base: str, route: str = "") -> None:
 
 
 def shot(watched: Watched, name: str, full_page: bool = False) -> None:
+    """A screenshot for docs/screenshots, taken only when asked (`make screenshots`), so
+    a test run leaves the work tree as it found it."""
+    if os.environ.get("FOGWATCH_SCREENSHOTS") != "1":
+        return
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     watched.page.screenshot(path=str(SCREENSHOTS / name), full_page=full_page)
 
@@ -207,6 +211,8 @@ def test_contested_filter_then_incident_page(server, page):
     marks = p.locator(".claim-card mark.evidence-mark").all_text_contents()
     assert any(m.startswith("At least 21 civilians were killed") for m in marks)
     assert any("no Russian aircraft had flown over Idlib" in m for m in marks)
+    # who the victims were is said in words beside the grade, not folded into it
+    expect(p.locator(".meta .civilian-harm")).to_have_text("civilians among the victims")
     disputes = p.locator(".disputes li").all_text_contents()
     assert [d.split(":")[0] for d in disputes] == ["toll", "blame", "denial"]
     text = p.locator(".page").text_content()

@@ -124,7 +124,11 @@ class IncidentOut(Incident):
         description="toll: killed figures that cannot all be true; blame: claims name "
         "different perpetrators; denial: some claim denies the act or responsibility.",
     )
-    contested: bool = Field(False, description="Graded contested, or any dispute.")
+    contested: bool = Field(
+        False,
+        description="Graded contested, or flagged casualties_disagree, perpetrator_disputed or "
+        "denied: the one definition the CLI, the API and the exports share.",
+    )
 
 
 class DocumentSummary(ApiModel):

@@ -13,7 +13,13 @@ export const GRADE_HELP = {
   fair: "two or more credible sources",
   weak: "a single source",
   contested: "competing claims of responsibility",
-  discounted: "victims were combatants, or another party is most likely responsible",
+  discounted: "refuted, or another party is most likely responsible",
+};
+
+export const CIVILIAN_HARM_TEXT = {
+  yes: "civilians among the victims",
+  no: "combatants only, by every toll",
+  unknown: "victims not said",
 };
 
 export const DISPUTE_HELP = {

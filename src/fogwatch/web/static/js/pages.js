@@ -3,7 +3,7 @@
 
 import { api } from "./api.js";
 import { externalLink, fill, h, route } from "./dom.js";
-import { DISPUTE_HELP, GRADE_HELP, countText, figuresText, placeText, typeText } from "./format.js";
+import { CIVILIAN_HARM_TEXT, DISPUTE_HELP, GRADE_HELP, countText, figuresText, placeText, typeText } from "./format.js";
 
 function back() {
   return h("a", { class: "back", href: route.map() }, "← Map and list");
@@ -76,6 +76,8 @@ export async function incidentPage(root, id) {
       incident.date_end ? ` to ${incident.date_end}` : "",
       " · ",
       gradeBadge(incident.grade),
+      " · ",
+      h("span", { class: `civilian-harm harm-${incident.civilian_harm || "unknown"}` }, CIVILIAN_HARM_TEXT[incident.civilian_harm || "unknown"]),
       " · ",
       `${incident.claims} claims from ${incident.outlets.length} outlets`,
     ),
