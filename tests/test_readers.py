@@ -638,3 +638,45 @@ def test_directory_walk_skips_non_documents_unless_included(tmp_path):
     assert names == ["story.txt"]
     with_md = [d.name for d in read_inputs([str(tmp_path)], ReadOptions(include=("*.md",)))]
     assert with_md == ["README.md"]
+
+
+def test_jsonl_files_are_streamed_with_the_same_reading_as_whole_text(tmp_path):
+    """A JSONL file is read a line at a time (a 100,000-record corpus is not held in
+    memory: docs/reliability.md); what it yields equals the whole-text reading, blank
+    lines, CRLF, a byte-order mark, a bad line and a non-UTF-8 line included."""
+    import json as _json
+
+    from fogwatch.ingest.readers import _read_jsonl, _streamable_jsonl
+
+    lines = [
+        "\ufeff" + _json.dumps({"id": "a", "text": "Shelling hit the old market on Monday."}),
+        "",
+        "{not json",
+        _json.dumps({"id": "b", "text": "Two rockets fell near the school.", "outlet": "X"}),
+    ]
+    raw = (
+        "\r\n".join(lines).encode("utf-8")
+        + b"\r\n"
+        + (b'{"id": "c", "text": "Caf\xe9 owners said the blast shook the street."}\n')
+    )
+    path = tmp_path / "corpus.jsonl"
+    path.write_bytes(raw)
+    assert _streamable_jsonl(path)
+    streamed = list(read_inputs([str(path)], ReadOptions()))
+    text = raw.decode("utf-8", errors="replace").replace("\ufffd", "\u00e9").lstrip("\ufeff")
+    whole = list(_read_jsonl(text, str(path), path.name, _for_records_empty(), [], ReadOptions()))
+    assert [type(x).__name__ for x in streamed] == [
+        "Document",
+        "IngestError",
+        "Document",
+        "Document",
+    ]
+    assert [getattr(x, "text", None) for x in streamed] == [getattr(x, "text", None) for x in whole]
+    assert streamed[1].source.endswith(":3")
+    assert streamed[3].notes and not streamed[0].notes  # only the non-UTF-8 line says so
+
+
+def _for_records_empty():
+    from fogwatch.ingest.readers import _Fields
+
+    return _Fields()

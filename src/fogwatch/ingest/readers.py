@@ -725,8 +725,49 @@ def _record_document(
 def _read_jsonl(
     text: str, source: str, label: str, below: _Fields, notes: list[str], options: ReadOptions
 ) -> Iterator[Result]:
+    lines = ((number, line, notes) for number, line in enumerate(text.split("\n"), 1))
+    yield from _jsonl_records(lines, source, label, below, options)
+
+
+def _utf8_lines(path: Path) -> Iterator[tuple[int, str, list[str]]]:
+    """(number, text, notes) per line of a JSONL file, read a line at a time: a corpus of
+    100,000 records is never held in memory whole. A line that is not UTF-8 is decoded
+    by itself as `decode_bytes` would, with a note on that record only."""
+    with path.open("rb") as stream:
+        for number, raw in enumerate(stream, 1):
+            if number == 1:
+                raw = raw.removeprefix(b"\xef\xbb\xbf")
+            try:
+                yield number, raw.decode("utf-8"), []
+            except UnicodeDecodeError:
+                try:
+                    text, notes = decode_bytes(raw)
+                except _Bad as exc:
+                    text, notes = "", [str(exc)]
+                yield number, text, notes
+
+
+def _streamable_jsonl(path: Path) -> bool:
+    """Plain UTF-8 (or ASCII) JSONL, which `_utf8_lines` reads line by line; gzip and
+    UTF-16 files go through the whole-file path."""
+    if path.name.lower().endswith(".gz"):
+        return False
+    with path.open("rb") as stream:
+        head = stream.read(_SNIFF_BYTES)
+    if head.startswith(_GZIP_MAGIC) or b"\x00" in head:
+        return False
+    return not any(head.startswith(bom) for bom, codec in _BOMS if codec != "utf-8-sig")
+
+
+def _jsonl_records(
+    lines: Iterable[tuple[int, str, list[str]]],
+    source: str,
+    label: str,
+    below: _Fields,
+    options: ReadOptions,
+) -> Iterator[Result]:
     seen = False
-    for number, line in enumerate(text.split("\n"), 1):
+    for number, line, notes in lines:
         if not line.strip():
             continue
         seen = True
@@ -924,16 +965,20 @@ def _maybe_gunzip(data: bytes, file_name: str, cap: int) -> bytes:
 
 def _read_file(path: Path, source: str, name: str, options: ReadOptions) -> Iterator[Result]:
     cap = options.max_bytes
+    kind, _inner = _kind_for(path.name)
     try:
         size = path.stat().st_size
         if size > cap:
             raise _Bad(f"file is {human_size(size)}, larger than {human_size(cap)} cap")
+        if kind == "jsonl" and size and _streamable_jsonl(path):
+            below = _for_records(_read_sidecar(path))
+            yield from _jsonl_records(_utf8_lines(path), source, name, below, options)
+            return
         with path.open("rb") as stream:
             data = _read_capped(stream, cap)
     except OSError as exc:
         raise _Bad(f"cannot read: {exc.strerror or exc}") from exc
     data = _maybe_gunzip(data, path.name, cap)
-    kind, _inner = _kind_for(path.name)
     yield from _read_bytes(data, kind, source, name, _read_sidecar(path), options)
 
 
