@@ -207,9 +207,12 @@ def create_app(
     tile_url: str | None = None,
     tile_attribution: str | None = None,
     extractor_factory: ingest.ExtractorFactory | None = None,
+    processes: int | None = None,
 ) -> FastAPI:
     """The app for one store. `tile_url` adds a raster tile layer under the offline map;
-    `extractor_factory` replaces the spaCy extractor (tests, other models)."""
+    `extractor_factory` replaces the spaCy extractor (tests, other models); `processes`
+    is the spaCy extractor's for a large upload (default: FOGWATCH_PROCESSES, else the
+    usable cores)."""
     app = FastAPI(
         title="fogwatch",
         version=__version__,
@@ -220,7 +223,7 @@ def create_app(
     app.state.store = Store.open(store_url)
     app.state.tile_url = tile_url
     app.state.tile_attribution = tile_attribution
-    app.state.extractor = ingest.ExtractorHolder(extractor_factory)
+    app.state.extractor = ingest.ExtractorHolder(extractor_factory, processes)
     app.add_middleware(RejectNul)
     # The largest upload plus room for the multipart headers and form fields.
     app.add_middleware(LimitBody, max_bytes=ingest.MAX_UPLOAD_BYTES + 1024 * 1024)
