@@ -244,9 +244,11 @@ def timed_run(cmd: list[str]) -> tuple[dict, str]:
     }, stdout
 
 
-def run_phase(name: str, args: argparse.Namespace, corpus: Path, url: str = "") -> dict:
+def run_phase(
+    name: str, args: argparse.Namespace, corpus: Path, url: str = "", processes: int = 0
+) -> dict:
     """Run one phase in a fresh interpreter and read its JSON result; `wall_s` is the
-    whole interpreter's, start to exit."""
+    whole interpreter's, start to exit. `processes` overrides `--n-process`."""
     cmd = [
         sys.executable,
         __file__,
@@ -257,7 +259,7 @@ def run_phase(name: str, args: argparse.Namespace, corpus: Path, url: str = "") 
         "--url",
         url,
         "--n-process",
-        str(args.n_process),
+        str(processes or args.n_process),
         "--batch-size",
         str(args.batch_size),
     ]
@@ -385,19 +387,23 @@ def breakdown(
     args: argparse.Namespace, name: str, corpus: Path, tmp: Path, n_docs: int, n_words: int
 ) -> dict:
     """The in-process figures, model load out: end to end with storing and linking timed
-    apart, the bare parse (as shipped and on numpy's BLAS) and extraction alone."""
+    apart, the bare parse (as shipped and on numpy's BLAS, and as shipped in one process
+    when the run uses more) and extraction alone."""
     results: dict[str, dict] = {
         "in-process end to end": run_phase("e2e", args, corpus, f"sqlite:///{tmp}/{name}-e2e.db"),
         "bare": run_phase("bare", args, corpus),
         "bare-numpy": run_phase("bare-numpy", args, corpus),
         "extract": run_phase("extract", args, corpus),
     }
+    if args.n_process > 1:
+        results["bare-1"] = run_phase("bare", args, corpus, processes=1)
     if not args.no_extract_all:
         results["extract-all"] = run_phase("extract-all", args, corpus)
     for key, r in results.items():
         label = {
             "bare": "bare nlp.pipe",
             "bare-numpy": "bare, numpy BLAS",
+            "bare-1": "bare nlp.pipe, 1 process",
             "extract": "extraction, prefilter",
             "extract-all": "extraction, no prefilter",
         }.get(key, key)
@@ -419,6 +425,13 @@ def breakdown(
             f"{r['rss_worker_mib']:.0f} MiB){extra}",
             flush=True,
         )
+    e2e, bare = results["in-process end to end"], results["bare"]
+    print(
+        f"{name} breakdown: start-up and exit (the whole process less its timed work): "
+        f"fogwatch {e2e['wall_s'] - e2e['seconds']:.1f} s (interpreter, imports, model and "
+        f"tables, store), bare parse {bare['wall_s'] - bare['seconds']:.1f} s (interpreter, "
+        "spaCy, model, texts)"
+    )
     return results
 
 

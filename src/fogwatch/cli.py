@@ -6,6 +6,7 @@ what went wrong per input without stopping the batch, and exits 1 when some inpu
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 import sys
@@ -80,12 +81,16 @@ def shared_extractor():
 
 def extractor_for(processes: int | None):
     """The shared extractor, parsing with `processes` spaCy processes (else the
-    FOGWATCH_PROCESSES setting, else the usable cores); the model loads once either way."""
+    FOGWATCH_PROCESSES setting, else the usable cores).
+
+    A shallow copy: the model, caches and notes are the shared ones (the model loads
+    once per process), the process count is this command's own, so one command's
+    `--processes` does not carry over to the next run in the same process."""
     try:
         n_process = settings.processes(processes)
     except settings.SettingsError as exc:
         raise click.ClickException(str(exc)) from exc
-    extractor = shared_extractor()
+    extractor = copy.copy(shared_extractor())
     extractor.n_process = n_process
     return extractor
 
