@@ -11,7 +11,6 @@ from collections.abc import Callable
 
 import click
 
-from fogwatch import settings
 from fogwatch.nlp.processes import PARALLEL_MIN_WORDS
 
 
@@ -32,6 +31,6 @@ def processes_option(func: Callable) -> Callable:
         type=click.IntRange(min=1),
         metavar="N",
         help="spaCy processes for a large input (default: env FOGWATCH_PROCESSES, else "
-        f"the usable cores: {settings.usable_cores()} here). An input under about "
-        f"{PARALLEL_MIN_WORDS:,} words to parse stays in one process.",
+        f"the number of usable cores). An input under about {PARALLEL_MIN_WORDS:,} words "
+        "to parse stays in one process.",
     )(func)
