@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -237,3 +238,36 @@ def test_ingest_with_workers_stores_what_one_process_stores(
     assert sorted(d["id"] for d in two.documents()) == sorted(d["id"] for d in one.documents())
     key = lambda c: c["id"]  # noqa: E731
     assert sorted(two.claims(), key=key) == sorted(one.claims(), key=key)
+
+
+# --------------------------------------------------------------------------- serve
+
+
+def test_serve_loads_the_extractor_once_as_the_server_starts(tmp_path):
+    """`create_app(warm_extractor=True)` (what `fogwatch serve` builds) loads the extractor
+    when the server starts, before any ingest; without it, on the first ingest."""
+    from fastapi.testclient import TestClient
+
+    from fogwatch.api.app import create_app
+
+    made: list[int] = []
+
+    def factory() -> object:
+        made.append(1)
+        return object()
+
+    cold = create_app(f"sqlite:///{tmp_path / 'cold.db'}", extractor_factory=factory)
+    with TestClient(cold):
+        pass
+    assert made == [] and cold.state.extractor.state == "not loaded"
+    warm = create_app(
+        f"sqlite:///{tmp_path / 'warm.db'}", extractor_factory=factory, warm_extractor=True
+    )
+    with TestClient(warm):
+        for _ in range(200):  # the load runs in a background thread
+            if warm.state.extractor.state == "loaded":
+                break
+            threading.Event().wait(0.05)
+    assert warm.state.extractor.state == "loaded" and made == [1]
+    warm.state.extractor.get()
+    assert made == [1]  # loaded once

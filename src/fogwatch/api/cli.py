@@ -129,11 +129,14 @@ def serve(
         raise click.ClickException(str(exc)) from exc
     try:
         app = create_app(
-            ctx.db_url, tile_url=tiles, tile_attribution=tiles_attribution, processes=processes
+            ctx.db_url,
+            tile_url=tiles,
+            tile_attribution=tiles_attribution,
+            processes=processes,
+            warm_extractor=True,
         )
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--tiles") from exc
-    app.state.extractor.warm()
     if not getattr(ctx, "quiet", False):
         click.echo(f"fogwatch on http://{host}:{port}/  (store: {app.state.store.url})", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning" if ctx.quiet else "info")
