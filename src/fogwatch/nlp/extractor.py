@@ -181,9 +181,9 @@ class Extractor:
         (see `nlp/prefilter.py`); `False` parses every sentence, for comparison.
         `n_process` workers parse a run of at least `parallel_min_words` words; a
         smaller one stays in this process (`nlp/processes.py`). spaCy hands each worker
-        whole batches in turn, so a smaller `batch_size` sets both workers going sooner:
-        32 units parsed an input of 16-32 documents faster than 64 with 2 processes
-        (`benchmarks/bench_processes.py`)."""
+        whole batches in turn, so a smaller `batch_size` sets every worker going sooner
+        on a mid-sized input (32 rather than 64: docs/performance.md, "How many
+        processes")."""
         self.nlp = build_nlp(model)
         self.nlp.add_pipe("fogwatch_handoff", last=True)  # docs come back as drafts only
         self.prefilter = Prefilter() if prefilter else None
@@ -209,10 +209,11 @@ class Extractor:
         last of its units is back from spaCy.
 
         One `nlp.pipe` call streams the units of every document of the run, so spaCy
-        starts its `n_process` workers once (only for a run of at least
-        `parallel_min_words` words, see `nlp/processes.py`) and keeps them busy while this process
-        turns the drafts of earlier documents into claims. Documents are read lazily:
-        spaCy takes a few batches ahead of what it has returned, no more. Units go in
+        starts its `n_process` workers once (for a run of at least `parallel_min_words`
+        words: `nlp/processes.py`) and keeps them busy while this process turns the
+        drafts of earlier documents into claims. Documents are read lazily: spaCy takes
+        a few batches ahead of what it has returned, no more (and the look-ahead of the
+        cut-off, when there are workers to choose). Units go in
         as plain strings (what belongs to each waits here, in order: `nlp.pipe` keeps
         the order), so the tokenizer runs in the workers and nothing is serialised on
         the way out.
