@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 DEMO_DB ?= demo.db
 SHARED ?= ../shared
 
-.PHONY: help venv web system-deps demo test lint format quality bench bench-queries bench-watch bench-link bench-components bench-scale screenshots clean
+.PHONY: help venv web system-deps demo test lint format quality bench bench-queries bench-watch bench-link bench-components bench-components-real bench-processes bench-scale screenshots clean
 
 help:
 	@echo "make demo     set up, ingest the bundled sample corpus, serve the UI"
@@ -17,6 +17,8 @@ help:
 	@echo "make bench-watch    feed to incident latency, empty and dense store"
 	@echo "make bench-link     linking alone at several cadences (same incidents at each)"
 	@echo "make bench-components  seconds per spaCy/fogwatch pipeline component, one process"
+	@echo "make bench-components-real  the same on the real news of fakes-dev, and one whole ingest split"
+	@echo "make bench-processes  one process against the default number, by input size (the cut-off)"
 	@echo "make bench-queries  API queries at 1 M claims, SQLite and PostgreSQL (slow)"
 	@echo "make bench-scale    100,000 documents into SQLite and PostgreSQL, every id checked (slow)"
 
@@ -66,7 +68,8 @@ quality: venv
 	$(BIN)/python benchmarks/quality.py --json-out benchmarks/results/quality.json
 
 bench: venv
-	$(BIN)/python benchmarks/bench.py --json-out benchmarks/results/bench.json
+	$(BIN)/python benchmarks/bench.py --fakes-dev $(SHARED)/data/fakes-dev/articles.csv \
+		--json-out benchmarks/results/bench.json
 
 bench-watch: venv
 	$(BIN)/python benchmarks/bench_watch.py --json-out benchmarks/results/watch.json
@@ -79,6 +82,12 @@ bench-components: venv
 
 bench-scale: venv system-deps
 	$(BIN)/python benchmarks/bench_scale.py --json-out benchmarks/results/scale.json
+
+bench-components-real: venv
+	$(BIN)/python benchmarks/bench_components.py --fakes-dev $(SHARED)/data/fakes-dev/articles.csv --end-to-end
+
+bench-processes: venv
+	$(BIN)/python benchmarks/bench_processes.py
 
 bench-queries: venv system-deps
 	$(BIN)/python benchmarks/bench_queries.py --sqlite-cache-mb 1024 --pg-shared-buffers 2GB \

@@ -1,7 +1,14 @@
 """Where extraction's time goes: seconds per pipeline component, one process.
 
     python benchmarks/bench_components.py [--docs 150] [--batch-size 32] [--ner-moves]
+    python benchmarks/bench_components.py --fakes-dev [CSV] [--end-to-end]  # real news
     FOGWATCH_GEMM=blis python benchmarks/bench_components.py   # the model on thinc's BLIS
+
+`--fakes-dev` reads the real news of `../shared/data/fakes-dev/articles.csv` (or the CSV
+given) with fogwatch's readers instead of the generated corpus. `--end-to-end` also runs
+the whole `fogwatch.pipeline.ingest` of the corpus into a fresh SQLite store in one
+process and splits its time: reading, segmenting and signing, spaCy (every component),
+claims built in the main process (of which places and dates), storing and linking.
 
 The benchmark corpus (`corpus.py`) is screened by the prefilter exactly as `Extractor`
 screens it, and the units spaCy would read are run through each component of the
@@ -29,29 +36,45 @@ sys.path.insert(0, str(HERE))
 
 from corpus import generate  # noqa: E402
 
+FAKES_DEV = HERE.parent.parent / "shared" / "data" / "fakes-dev" / "articles.csv"
 
-def units(extractor: Any, docs: int) -> tuple[list[str], Counter]:
+
+def corpus_documents(docs: int, fakes_dev: Path | None) -> list[Any]:
+    """The generated corpus's first `docs` articles, or the documents of a real-news CSV
+    as `fogwatch ingest` reads them; not yet segmented."""
+    import datetime as dt
+
+    from fogwatch.ingest.readers import ReadOptions, read_inputs
+    from fogwatch.model import Document
+
+    if fakes_dev is not None:
+        return [d for d in read_inputs([str(fakes_dev)], ReadOptions()) if isinstance(d, Document)]
+    out = []
+    for a in generate(docs):
+        record = a.as_record()
+        out.append(
+            Document(
+                id=f"d-{record['id']}",
+                name=record["id"],
+                text=record["text"],
+                outlet=record["outlet"],
+                published=dt.date.fromisoformat(record["published"]),
+            )
+        )
+    return out
+
+
+def units(extractor: Any, documents: list[Any]) -> tuple[list[str], Counter]:
     """The texts spaCy reads for the corpus (prefiltered units of the hot segments), and
     the words of those units by the prefilter's reason for keeping them: a hot sentence,
     context around one, a unit's lead, or blanked."""
-    import datetime as dt
-
-    from fogwatch.model import Document
     from fogwatch.pipeline import prepare
 
     prefilter = extractor.prefilter
     out = []
     words: Counter = Counter()
-    for a in generate(docs):
-        record = a.as_record()
-        document = Document(
-            id=f"d-{record['id']}",
-            name=record["id"],
-            text=record["text"],
-            outlet=record["outlet"],
-            published=dt.date.fromisoformat(record["published"]),
-        )
-        document = prepare(document)[0]
+    for document in documents:
+        document = prepare(document.model_copy(deep=True))[0]
         _segs, found = extractor._units(document)
         for text, _si, offset, _spans in found:
             out.append(text)
@@ -132,6 +155,69 @@ def ner_by_moves(nlp: Any, texts: list[str], batch_size: int) -> list[tuple[int,
     return out
 
 
+def end_to_end(extractor: Any, documents: list[Any], tmp: Path) -> dict[str, float]:
+    """Seconds of each part of one `pipeline.ingest` of `documents` into a fresh SQLite
+    store, in this process (the extractor's n_process is 1): the parts add up."""
+    import fogwatch.pipeline as pipeline
+    from fogwatch.store import Store
+
+    spent: Counter = Counter()
+
+    def timed(name: str, fn: Any) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            t = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[name] += time.perf_counter() - t
+
+        return wrapper
+
+    class TimedPipe:
+        """spaCy's `pipe`, timed per doc it yields (the main process waits on it)."""
+
+        def __init__(self, nlp: Any) -> None:
+            self.nlp = nlp
+
+        def pipe(self, texts: Any, **kwargs: Any) -> Any:
+            parsed = self.nlp.pipe(texts, **kwargs)
+            while True:
+                t = time.perf_counter()
+                try:
+                    doc = next(parsed)
+                except StopIteration:
+                    return
+                finally:
+                    spent["spaCy (all components)"] += time.perf_counter() - t
+                yield doc
+
+    saved = (pipeline.prepare, pipeline.save, pipeline.link, pipeline.link_all)
+    nlp, locate, date, claims = extractor.nlp, extractor._locate, extractor._date, extractor._claims
+    pipeline.prepare = timed("segment + MinHash", pipeline.prepare)
+    pipeline.save = timed("storing", pipeline.save)
+    pipeline.link = timed("linking", pipeline.link)
+    pipeline.link_all = timed("linking", pipeline.link_all)
+    extractor.nlp = TimedPipe(nlp)
+    extractor._locate = timed("  of which places", locate)
+    extractor._date = timed("  of which dates", date)
+    extractor._claims = timed("claims (main process)", claims)
+    store = Store.open(f"sqlite:///{tmp / 'components.db'}")
+    t0 = time.perf_counter()
+    try:
+        pipeline.ingest_documents((d.model_copy(deep=True) for d in documents), store, extractor)
+    finally:
+        total = time.perf_counter() - t0
+        pipeline.prepare, pipeline.save, pipeline.link, pipeline.link_all = saved
+        extractor.nlp = nlp
+        del extractor._locate, extractor._date, extractor._claims  # back to the methods
+    # spaCy's time includes the prefilter and the reading it pulls through the generator
+    spent["other (reading, prefilter, bookkeeping)"] = total - sum(
+        v for k, v in spent.items() if not k.startswith("  ")
+    )
+    spent["total"] = total
+    return dict(spent)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--docs", type=int, default=150)
@@ -141,7 +227,22 @@ def main() -> None:
         action="store_true",
         help="also time NER alone with its moves doubled (dummy labels)",
     )
+    ap.add_argument(
+        "--fakes-dev",
+        nargs="?",
+        type=Path,
+        const=FAKES_DEV,
+        help="the real news of fakes-dev (or this CSV) instead of the generated corpus",
+    )
+    ap.add_argument(
+        "--end-to-end",
+        action="store_true",
+        help="also split one whole ingest (one process): spaCy, claims, places, dates, "
+        "storing, linking",
+    )
     args = ap.parse_args()
+    if args.fakes_dev is not None and not args.fakes_dev.exists():
+        raise SystemExit(f"{args.fakes_dev} is not there")
     flops = gemm_gflops()
     print(
         f"float32 gemm (8000 x 288) x (288 x 288), one thread: BLIS {flops['blis']:.0f} "
@@ -151,12 +252,17 @@ def main() -> None:
     from fogwatch.nlp.extractor import Extractor
 
     extractor = Extractor()  # one model load for every measurement below
-    texts, reasons = units(extractor, args.docs)
+    documents = corpus_documents(args.docs, args.fakes_dev)
+    print(
+        f"corpus: {args.fakes_dev or 'generated'}, {len(documents)} docs, "
+        f"{sum(len(d.text.split()) for d in documents)} words"
+    )
+    texts, reasons = units(extractor, documents)
     spent = seconds_per_component(extractor.nlp, texts, args.batch_size)
     total = sum(spent.values())
     load = os.getloadavg()[0]
     words = sum(len(t.split()) for t in texts)
-    corpus_words = sum(a.words for a in generate(args.docs))
+    corpus_words = sum(len(d.text.split()) for d in documents)
     print(
         f"{len(texts)} units, {words} of the corpus's {corpus_words} words kept "
         f"({100 * words / corpus_words:.0f} %); load {load:.2f}"
@@ -168,6 +274,15 @@ def main() -> None:
     for name, sec in spent.items():
         print(f"{name:<26} {sec:6.2f} s  {100 * sec / total:5.1f} %")
     print(f"{'total':<26} {total:6.2f} s")
+    if args.end_to_end:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            parts = end_to_end(extractor, documents, Path(tmp))
+        print(f"one whole ingest, one process (load {os.getloadavg()[0]:.2f}):")
+        total = parts["total"]
+        for name, sec in parts.items():
+            print(f"{name:<42} {sec:6.2f} s  {100 * sec / total:5.1f} %")
     if args.ner_moves:
         (moves, seconds, ents), (moves2, seconds2, ents2) = ner_by_moves(
             extractor.nlp, texts, args.batch_size

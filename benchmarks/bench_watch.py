@@ -3,8 +3,10 @@
     python benchmarks/bench_watch.py [--docs 150] [--items 8] [--json-out FILE]
 
 What is measured: `fogwatch.scale.watch.FeedWatcher.poll` against an RSS feed served on
-127.0.0.1, one new item per poll, with the real extractor (one process, as `fogwatch
-watch` runs it). The latency is the watcher's own `FeedResult.latencies`: from the feed
+127.0.0.1, one new item per poll, with the real extractor loaded once and set to the
+processes `fogwatch watch` uses by default (the usable cores): one new article is under
+the cut-off of `fogwatch.nlp.processes`, so it parses in the warm process and starts
+no workers. The latency is the watcher's own `FeedResult.latencies`: from the feed
 response being in hand to the new article's claims being stored and linked (read the
 item, extract claims and places, store, link). Two stores:
 
@@ -77,6 +79,9 @@ class Feed:
         )
 
 
+PROCESSES_USED: set[int] = set()  # spaCy processes each poll ran with (the cut-off's choice)
+
+
 def new_articles(n: int) -> list:
     """Conflict stories of the benchmark's month, from another seed (not in the store)."""
     return [a for a in generate(n * 6, seed=1234) if a.kind == "conflict"][:n]
@@ -98,6 +103,7 @@ def measure(store_url: str, extractor, articles: list) -> list[float]:  # noqa: 
         result = watcher.poll(feed.url)
         if result.latencies:
             latencies.append(result.latencies[0])
+        PROCESSES_USED.add(getattr(extractor, "last_processes", 1))
     feed.httpd.shutdown()
     return latencies
 
@@ -129,12 +135,13 @@ def main() -> None:
     ap.add_argument("--json-out", type=Path)
     args = ap.parse_args()
 
+    from fogwatch import settings
     from fogwatch.ingest.readers import ReadOptions
     from fogwatch.nlp.extractor import Extractor
     from fogwatch.pipeline import ingest
     from fogwatch.store import Store
 
-    extractor = Extractor()  # one process, as `fogwatch watch` runs it
+    extractor = Extractor(n_process=settings.processes())  # as `fogwatch watch` runs it
     articles = new_articles(args.items)
     with tempfile.TemporaryDirectory() as tmp:
         # warm-up outside the timings: model and gazetteer caches
@@ -153,6 +160,8 @@ def main() -> None:
 
     result = {
         "load": [round(x, 2) for x in os.getloadavg()],
+        "processes": extractor.n_process,
+        "processes_used_per_poll": sorted(PROCESSES_USED),
         "empty_store": summary(empty),
         "dense_store": {**summary(dense), "claims": stats["claims"], "built_s": round(built, 1)},
     }

@@ -117,7 +117,7 @@ def test_streaming_with_two_processes_equals_one_by_one(ex):
 
     docs = corpus()[:12]
     alone = {d.name: dump(ex.extract(d.model_copy(deep=True))) for d in docs}
-    two = Extractor(n_process=2, batch_size=3)
+    two = Extractor(n_process=2, batch_size=3, parallel_min_words=0)  # workers, however small
     out = list(two.extract_many(iter([d.model_copy(deep=True) for d in docs])))
     assert [d.name for d, _ in out] == [d.name for d in docs]
     assert {d.name: dump(cs) for d, cs in out} == alone

@@ -214,7 +214,7 @@ def test_multiprocess_gives_the_same_claims():
         make_doc(f"Regime jets bombed Saraqib on Sunday, killing {n} civilians.", name=f"m{n}.txt")
         for n in (6, 7, 8, 9)
     ]
-    ex2 = Extractor(n_process=2, batch_size=2)
+    ex2 = Extractor(n_process=2, batch_size=2, parallel_min_words=0)  # workers, however small
     out = {d.name: [c.model_dump() for c in cs] for d, cs in ex2.extract_many(iter(docs))}
     assert sorted(out) == ["m6.txt", "m7.txt", "m8.txt", "m9.txt"]
     assert [out[f"m{n}.txt"][0]["killed"]["low"] for n in (6, 7, 8, 9)] == [6, 7, 8, 9]

@@ -6,6 +6,7 @@ what went wrong per input without stopping the batch, and exits 1 when some inpu
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 import logging
@@ -19,7 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from fogwatch import __version__, settings
-from fogwatch.cli_params import parse_date
+from fogwatch.cli_params import parse_date, processes_option
 
 err = Console(stderr=True, highlight=False)
 # Piped output is not squeezed into 80 columns: scripts and pagers cope with wide tables.
@@ -77,6 +78,22 @@ def shared_extractor():
         return Extractor()
     except settings.SettingsError as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+def extractor_for(processes: int | None):
+    """The shared extractor, parsing with `processes` spaCy processes (else the
+    FOGWATCH_PROCESSES setting, else the usable cores).
+
+    A shallow copy: the model, caches and notes are the shared ones (the model loads
+    once per process), the process count is this command's own, so one command's
+    `--processes` does not carry over to the next run in the same process."""
+    try:
+        n_process = settings.processes(processes)
+    except settings.SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    extractor = copy.copy(shared_extractor())
+    extractor.n_process = n_process
+    return extractor
 
 
 def input_options(func: Callable) -> Callable:
@@ -257,6 +274,7 @@ def main(ctx: click.Context, db: str | None, quiet: bool, debug: bool = False) -
     help="Extract on Dask workers: tcp://scheduler:8786, or 'local' for a LocalCluster "
     "(needs a PostgreSQL --db for remote workers; see docs/scale.md).",
 )
+@processes_option
 @pass_ctx
 def ingest(
     ctx: Context,
@@ -264,6 +282,7 @@ def ingest(
     no_extract: bool,
     fmt: str,
     dask_address: str | None = None,
+    processes: int | None = None,
     **kw,
 ) -> None:
     """Read files, directories, feeds, URLs or stdin (-), extract claims and store them.
@@ -308,7 +327,7 @@ def ingest(
             )
         sys.exit(1 if report.errors else 0)
 
-    extractor = None if no_extract else shared_extractor()
+    extractor = None if no_extract else extractor_for(processes)
     store = ctx.store
     show_progress = not ctx.quiet and err.is_terminal
     progress = Progress(
@@ -354,8 +373,11 @@ def ingest(
     default="jsonl",
     show_default=True,
 )
+@processes_option
 @pass_ctx
-def extract(ctx: Context, inputs: tuple[str, ...], fmt: str, **kw) -> None:
+def extract(
+    ctx: Context, inputs: tuple[str, ...], fmt: str, processes: int | None = None, **kw
+) -> None:
     """Print the claims in INPUTS without touching the database.
 
     \b
@@ -373,7 +395,7 @@ def extract(ctx: Context, inputs: tuple[str, ...], fmt: str, **kw) -> None:
     from fogwatch.model import IngestError
     from fogwatch.pipeline import prepare
 
-    extractor = shared_extractor()
+    extractor = extractor_for(processes)
     failed = False
     all_claims = []
 

@@ -7,8 +7,11 @@ importing the main group (which imports the stage modules in turn).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import click
+
+from fogwatch.nlp.processes import PARALLEL_MIN_WORDS
 
 
 def parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
@@ -19,3 +22,15 @@ def parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None) 
         return dt.date.fromisoformat(value)
     except ValueError as exc:
         raise click.BadParameter(f"{value!r} is not a date like 2016-09-18") from exc
+
+
+def processes_option(func: Callable) -> Callable:
+    """`--processes N`: the spaCy processes of a large input (`fogwatch.cli.extractor_for`)."""
+    return click.option(
+        "--processes",
+        type=click.IntRange(min=1),
+        metavar="N",
+        help="spaCy processes for a large input (default: env FOGWATCH_PROCESSES, else "
+        f"the number of usable cores). An input under about {PARALLEL_MIN_WORDS:,} words "
+        "to parse stays in one process.",
+    )(func)

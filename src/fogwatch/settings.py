@@ -7,6 +7,7 @@
 | FOGWATCH_HOME       | ~/.local/share/fogwatch          | gazetteer cache, tokens, user data    |
 | FOGWATCH_DATA_DIR   | $FOGWATCH_HOME/data              | user YAML tables that extend built-ins|
 | FOGWATCH_GEMM       | numpy                            | the model's BLAS: numpy or blis       |
+| FOGWATCH_PROCESSES  | the usable cores                 | spaCy processes for a large input     |
 """
 
 from __future__ import annotations
@@ -42,6 +43,41 @@ def gemm_backend() -> str:
     if value not in GEMM_BACKENDS:
         raise SettingsError(f"FOGWATCH_GEMM={raw!r}: set it to numpy (the default) or blis")
     return value
+
+
+def usable_cores() -> int:
+    """The cores this process may run on: its CPU affinity where the OS has one (a
+    container or `taskset` can allow fewer than `os.cpu_count()`), else the CPU count."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # macOS, Windows
+        return max(1, os.cpu_count() or 1)
+
+
+def processes(value: int | None = None) -> int:
+    """How many spaCy processes a large input is parsed with: `value` (a command's
+    `--processes`), else FOGWATCH_PROCESSES, else the usable cores.
+
+    Why the cores by default: the workers are the bottleneck of an ingest, and one
+    process leaves every other core idle. Small inputs stay in one process whatever this
+    says (`fogwatch.nlp.processes`): starting workers would cost more than they save."""
+    if value is not None:
+        if value < 1:
+            raise SettingsError(f"--processes {value}: set it to 1 or more")
+        return value
+    raw = os.environ.get("FOGWATCH_PROCESSES") or ""
+    if not raw.strip():
+        return usable_cores()
+    try:
+        number = int(raw.strip())
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise SettingsError(
+            f"FOGWATCH_PROCESSES={raw!r}: set it to a whole number of processes, 1 or more "
+            "(unset, it is the number of usable cores)"
+        )
+    return number
 
 
 def home_dir() -> Path:

@@ -9,6 +9,8 @@ a CDN; the only outside origin ever allowed is the tile server given with `--til
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -207,20 +209,32 @@ def create_app(
     tile_url: str | None = None,
     tile_attribution: str | None = None,
     extractor_factory: ingest.ExtractorFactory | None = None,
+    processes: int | None = None,
+    warm_extractor: bool = False,
 ) -> FastAPI:
     """The app for one store. `tile_url` adds a raster tile layer under the offline map;
-    `extractor_factory` replaces the spaCy extractor (tests, other models)."""
+    `extractor_factory` replaces the spaCy extractor (tests, other models); `processes`
+    is the spaCy extractor's for a large upload (default: FOGWATCH_PROCESSES, else the
+    usable cores); `warm_extractor` loads the extractor in the background when the
+    server starts (`fogwatch serve`), so the first ingest does not wait for the model."""
+
+    @contextlib.asynccontextmanager
+    async def warm(app: FastAPI) -> AsyncIterator[None]:
+        app.state.extractor.warm()
+        yield
+
     app = FastAPI(
         title="fogwatch",
         version=__version__,
         description=DESCRIPTION,
         docs_url=None,  # Swagger UI would come from a CDN; /openapi.json is enough
         redoc_url=None,
+        lifespan=warm if warm_extractor else None,
     )
     app.state.store = Store.open(store_url)
     app.state.tile_url = tile_url
     app.state.tile_attribution = tile_attribution
-    app.state.extractor = ingest.ExtractorHolder(extractor_factory)
+    app.state.extractor = ingest.ExtractorHolder(extractor_factory, processes)
     app.add_middleware(RejectNul)
     # The largest upload plus room for the multipart headers and form fields.
     app.add_middleware(LimitBody, max_bytes=ingest.MAX_UPLOAD_BYTES + 1024 * 1024)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from fogwatch.cli_params import parse_date
+from fogwatch.cli_params import parse_date, processes_option
 
 if TYPE_CHECKING:
     from fogwatch.api.queries import BBox, IncidentFilter
@@ -87,14 +87,24 @@ def incident_filter(kw: dict[str, Any]) -> IncidentFilter:
     help="A raster tile URL template ({z}/{x}/{y}) to draw under the offline map.",
 )
 @click.option("--tiles-attribution", metavar="TEXT", help="Credit line for --tiles.")
+@processes_option
 @click.pass_obj
-def serve(ctx: Any, host: str, port: int, tiles: str | None, tiles_attribution: str | None) -> None:
+def serve(
+    ctx: Any,
+    host: str,
+    port: int,
+    tiles: str | None,
+    tiles_attribution: str | None,
+    processes: int | None = None,
+) -> None:
     """Serve the web UI and the JSON API.
 
     \b
     The map works offline: country borders ship with fogwatch. --tiles adds a tile
     layer from a server you name (the page's Content-Security-Policy allows only it).
-    POST /api/ingest needs a token: `fogwatch token create`.
+    POST /api/ingest needs a token: `fogwatch token create`. The claim extractor
+    loads in the background as the server starts; a posted article parses in the
+    server's process, a large upload with --processes workers.
 
     \b
     Examples:
@@ -111,8 +121,20 @@ def serve(ctx: Any, host: str, port: int, tiles: str | None, tiles_attribution: 
         raise click.ClickException(
             "the web UI's vendor assets are missing: run scripts/build-web.sh (needs npm)"
         )
+    from fogwatch import settings
+
     try:
-        app = create_app(ctx.db_url, tile_url=tiles, tile_attribution=tiles_attribution)
+        processes = settings.processes(processes)
+    except settings.SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    try:
+        app = create_app(
+            ctx.db_url,
+            tile_url=tiles,
+            tile_attribution=tiles_attribution,
+            processes=processes,
+            warm_extractor=True,
+        )
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--tiles") from exc
     if not getattr(ctx, "quiet", False):

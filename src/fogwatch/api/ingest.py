@@ -6,14 +6,20 @@ same readers, so a text posted here and the same text ingested from disk get the
 document id and the same claims. URLs are fetched by the same SSRF-guarded fetcher,
 with private addresses refused.
 
-The spaCy extractor takes seconds to load, so it is loaded on the first ingest, once,
-and shared; ingests run one at a time (the extractor and SQLite both prefer that).
+The spaCy extractor takes seconds to load, so it is loaded once and shared: `fogwatch
+serve` loads it in the background as the server starts (`ExtractorHolder.warm`), other
+apps on the first ingest. Ingests run one at a time (the extractor and SQLite both
+prefer that). A posted text parses in the server's own process; an upload of many
+articles forks the extractor's worker processes, which share the loaded model
+(`fogwatch.nlp.processes`), so no request pays for a model load.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import json
+import logging
 import re
 import tempfile
 import threading
@@ -33,19 +39,23 @@ UPLOAD_SUFFIXES = {".txt", ".text", ".html", ".htm", ".xhtml", ".jsonl", ".csv",
 UPLOAD_SUFFIXES |= {".atom", ".json", ".tsv"}
 
 ExtractorFactory = Callable[[], Any]
+log = logging.getLogger(__name__)
 
 
-def default_extractor_factory() -> Any:
+def default_extractor_factory(processes: int | None = None) -> Any:
+    """The spaCy extractor, with `processes` workers for a large upload (else the
+    FOGWATCH_PROCESSES setting, else the usable cores)."""
+    from fogwatch import settings
     from fogwatch.nlp.extractor import Extractor
 
-    return Extractor()
+    return Extractor(n_process=settings.processes(processes))
 
 
 class ExtractorHolder:
     """Loads the extractor on first use, once, however many requests arrive at once."""
 
-    def __init__(self, factory: ExtractorFactory | None):
-        self._factory = factory or default_extractor_factory
+    def __init__(self, factory: ExtractorFactory | None, processes: int | None = None):
+        self._factory = factory or functools.partial(default_extractor_factory, processes)
         self._custom = factory is not None
         self._lock = threading.Lock()
         self._extractor: Any = None
@@ -64,12 +74,28 @@ class ExtractorHolder:
             if self._extractor is None:
                 try:
                     self._extractor = self._factory()
-                except (ImportError, OSError) as exc:  # stage or model not installed
+                except (ImportError, OSError, ValueError) as exc:
+                    # stage or model not installed, or a setting it cannot use
                     raise HTTPException(
                         status.HTTP_503_SERVICE_UNAVAILABLE,
                         f"the claim extractor cannot be loaded: {exc}",
                     ) from exc
             return self._extractor
+
+    def warm(self) -> threading.Thread:
+        """Load the extractor in the background, so a long-running server's first
+        ingest does not wait for the model; a request arriving meanwhile waits for the
+        same load (the lock), and a failed load is retried by the next request."""
+
+        def load() -> None:
+            try:
+                self.get()
+            except HTTPException as exc:
+                log.warning("%s", exc.detail)
+
+        thread = threading.Thread(target=load, name="fogwatch-extractor-warm", daemon=True)
+        thread.start()
+        return thread
 
 
 bearer = HTTPBearer(auto_error=False, description="A token from `fogwatch token create`.")

@@ -41,6 +41,7 @@ from fogwatch.nlp.dates import warm_up as warm_up_dates
 from fogwatch.nlp.pipeline import build_nlp
 from fogwatch.nlp.places import default_resolver
 from fogwatch.nlp.prefilter import Prefilter
+from fogwatch.nlp.processes import PARALLEL_MIN_WORDS, processes_for
 from fogwatch.nlp.settle import Settler
 
 log = logging.getLogger(__name__)
@@ -164,11 +165,17 @@ class Extractor:
         self,
         model: str | None = None,
         n_process: int = 1,
-        batch_size: int = 64,
+        batch_size: int = 32,
         prefilter: bool = True,
+        parallel_min_words: int = PARALLEL_MIN_WORDS,
     ):
         """`prefilter=True` blanks sentences that cannot carry a claim before spaCy runs
-        (see `nlp/prefilter.py`); `False` parses every sentence, for comparison."""
+        (see `nlp/prefilter.py`); `False` parses every sentence, for comparison.
+        `n_process` workers parse a run of at least `parallel_min_words` words; a
+        smaller one stays in this process (`nlp/processes.py`). spaCy hands each worker
+        whole batches in turn, so a smaller `batch_size` sets every worker going sooner
+        on a mid-sized input (32 rather than 64: docs/performance.md, "How many
+        processes")."""
         self.nlp = build_nlp(model)
         self.nlp.add_pipe("fogwatch_handoff", last=True)  # docs come back as drafts only
         self.prefilter = Prefilter() if prefilter else None
@@ -176,6 +183,8 @@ class Extractor:
         # often the same mentions; the resolver's admin-area scan of that text dominates
         self._places: dict[tuple, Location | None] = {}
         self.n_process = n_process
+        self.parallel_min_words = parallel_min_words
+        self.last_processes = 0  # what the last `extract_many` ran with, for reports
         self.batch_size = batch_size
         self.resolver = default_resolver()
         self.settler = Settler()
@@ -193,9 +202,11 @@ class Extractor:
         last of its units is back from spaCy.
 
         One `nlp.pipe` call streams the units of every document of the run, so spaCy
-        starts its `n_process` workers once and keeps them busy while this process
-        turns the drafts of earlier documents into claims. Documents are read lazily:
-        spaCy takes a few batches ahead of what it has returned, no more. Units go in
+        starts its `n_process` workers once (for a run of at least `parallel_min_words`
+        words: `nlp/processes.py`) and keeps them busy while this process turns the
+        drafts of earlier documents into claims. Documents are read lazily: spaCy takes
+        a few batches ahead of what it has returned, no more (and the look-ahead of the
+        cut-off, when there are workers to choose). Units go in
         as plain strings (what belongs to each waits here, in order: `nlp.pipe` keeps
         the order), so the tokenizer runs in the workers and nothing is serialised on
         the way out.
@@ -220,11 +231,12 @@ class Extractor:
                     yield ""
                     idle = 0
 
-        stream = texts()
+        n_process, stream = processes_for(self.n_process, texts(), self.parallel_min_words)
+        self.last_processes = n_process
         first = next(stream, None)
         if first is not None:
             parsed = self.nlp.pipe(
-                chain([first], stream), batch_size=self.batch_size, n_process=self.n_process
+                chain([first], stream), batch_size=self.batch_size, n_process=n_process
             )
             try:
                 for spdoc in parsed:

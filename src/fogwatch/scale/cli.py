@@ -11,6 +11,8 @@ from pathlib import Path
 
 import click
 
+from fogwatch.cli_params import processes_option
+
 
 @click.command()
 @click.argument("feeds", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -38,6 +40,7 @@ import click
     show_default=True,
     help="How to print each poll's results.",
 )
+@processes_option
 @click.pass_obj
 def watch(
     ctx,  # noqa: ANN001 - fogwatch.cli.Context, not imported to avoid a cycle
@@ -49,6 +52,7 @@ def watch(
     max_mb: float,
     allow_private: bool,
     fmt: str,
+    processes: int | None = None,
 ) -> None:
     """Poll the RSS/Atom feeds listed in FEEDS (one URL per line) and ingest new items.
 
@@ -57,13 +61,15 @@ def watch(
     a 304. Items already ingested from a feed are skipped; new ones go through the
     usual pipeline (segment, extract, store) and are linked into incidents at once.
     Validators and seen items are kept in the store, so a restart carries on.
+    The model loads once, at start: a poll with a few new items parses them in this
+    process, and a larger one forks --processes workers that share the loaded model.
 
     \b
     Examples:
       fogwatch watch feeds.txt --every 15m
       fogwatch --db postgresql://fw@db/fogwatch watch feeds.txt --once --format jsonl
     """
-    from fogwatch.cli import err, shared_extractor
+    from fogwatch.cli import err, extractor_for
     from fogwatch.ingest.options import ReadOptions
     from fogwatch.scale.watch import FeedWatcher, parse_duration, read_feed_list
 
@@ -77,7 +83,7 @@ def watch(
     options = ReadOptions(
         timeout=timeout, max_bytes=int(max_mb * 1024 * 1024), allow_private=allow_private
     )
-    watcher = FeedWatcher(ctx.store, None if no_extract else shared_extractor(), options)
+    watcher = FeedWatcher(ctx.store, None if no_extract else extractor_for(processes), options)
 
     def on_poll(results) -> None:  # noqa: ANN001 - list[FeedResult]
         for r in results:
