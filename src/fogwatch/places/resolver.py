@@ -29,7 +29,8 @@ from rapidfuzz import fuzz, process
 
 from fogwatch.model import Location, PlaceMention
 from fogwatch.places.builtin import admin_areas
-from fogwatch.places.keys import fold_key, place_key
+from fogwatch.places.geo import locate as admin_areas_at
+from fogwatch.places.keys import fold_key, place_key, skeleton_key
 from fogwatch.places.parse import ParsedName, parse_mention
 from fogwatch.places.store import Gazetteer, Place, default_path
 
@@ -44,7 +45,9 @@ RESOLVE_MIN = 0.55
 FUZZY_COUNTRIES = ("SY", "IQ")
 FUZZY_CUTOFF = 90.0
 
-_BASE = {"fold": 0.70, "loose": 0.40, "fuzzy": 0.0}
+#: A skeleton hit ("skel", consonants only, either script) alone stays under RESOLVE_MIN:
+#: it needs the governorate or a nearby place named in the same text to count.
+_BASE = {"fold": 0.70, "loose": 0.40, "skel": 0.36, "fuzzy": 0.0}
 _POPULATED = frozenset({"city", "town", "village", "neighbourhood", "site"})
 _SPECIFICITY = {
     "neighbourhood": 0,
@@ -260,8 +263,12 @@ class PlaceResolver:
         if not fold:
             return ()
         out: list[tuple[str, str, Place]] = []
-        for level, place in self.gazetteer.lookup(fold, loose, country=country):
-            out.append(("fold" if level == 0 else "loose", self._matched(place, fold), place))
+        skel = skeleton_key(name)
+        for level, place in self.gazetteer.lookup(
+            fold, loose, country=country, skeleton=skel if len(skel) >= 3 else None
+        ):
+            match = ("fold", "loose", "skel")[level]
+            out.append((match, self._matched(place, fold), place))
         if not out and len(fold) >= 5:
             out = self._fuzzy(fold)
         return tuple(out)
@@ -388,7 +395,11 @@ class PlaceResolver:
             score = 0.50 * float(match.split(":")[1]) / 100.0
         else:
             score = _BASE[match]
-            if match == "loose":
+            if match == "skel" and fold_key(matched).isascii():
+                # a Latin spelling to compare with: as for loose hits, closeness counts
+                sim = fuzz.ratio(query, fold_key(matched)) / 100.0
+                score += 0.15 * sim - (0.10 if sim < 0.5 else 0.0)
+            elif match == "loose":
                 # A loose key is a coarse net ("Qwerty" and "Karto" share one); how close
                 # the spellings are decides how much the hit is worth.
                 sim = fuzz.ratio(query, fold_key(matched)) / 100.0
@@ -498,12 +509,26 @@ class PlaceResolver:
         lat, lon = place.lat, place.lon
         if place.feature == "admin1" and (capital := self._capital(place)) is not None:
             lat, lon = capital.lat, capital.lon
+        name = display_name(place.name)
+        if not name.isascii() and any("\u0600" <= ch <= "\u06ff" for ch in name):
+            # an Arabic-only gazetteer name: report the place as the text spells it
+            name = parse_mention(text).name or name
+        admin1 = place.name if place.feature == "admin1" else place.admin1
+        admin2 = admin3 = None
+        if place.country == "SY" and place.feature not in ("admin1", "country"):
+            areas = admin_areas_at(round(lat, 5), round(lon, 5))
+            if areas is not None:
+                admin2, admin3 = areas.admin2, areas.admin3
+                if place.feature == "admin2":
+                    admin3 = None
         return Location(
-            name=display_name(place.name),
+            name=name,
             lat=round(lat, 5),
             lon=round(lon, 5),
             country=place.country,
-            admin1=place.name if place.feature == "admin1" else place.admin1,
+            admin1=admin1,
+            admin2=admin2,
+            admin3=admin3,
             precision=precision,
             text=text,
             gazetteer_id=place.id,
