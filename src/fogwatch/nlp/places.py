@@ -92,14 +92,107 @@ def ents_by_sentence(doc: Doc) -> dict[int, list[Span]]:
     return out
 
 
+# --------------------------------------------------------------------------- cue phrases
+
+# A transliterated Arabic name: capitalised words, with the particles that stay lower-case
+# inside it ("Deir ez-Zor", "Tell al-Sultan", "Kafr Nabl").
+_PARTICLE = r"(?:al|el|ad|ar|as|ash|az|at|an|ed|er|es|esh|ez|bin|ibn|bani|abu|abou|umm|um|bu|bou)"
+_NAME_WORD = r"[A-Z][\w'’`]*(?:-[\w'’`]+)*"
+_NAME = rf"(?:{_PARTICLE}[- ])?{_NAME_WORD}(?:[ ](?:{_PARTICLE}[- ])?{_NAME_WORD}){{0,3}}"
+#: Words that say the name before or after them is a place: "the village of X", "X town",
+#: "X camp", "the X axis", "X airbase". Documented in docs/places.md.
+_CUE_BEFORE = re.compile(
+    r"\b(?:town|village|city|hamlet|area|neighbou?rhood|sub-?district|district|farms|hill|"
+    r"mountain|camp|plain|suburb|countryside|outskirts|vicinity|axis|front|frontline|"
+    r"desert|region|neighbourhoods|villages|towns)\s+of\s+(?:the\s+)?"
+    rf"({_NAME})"
+)
+_CUE_AFTER = re.compile(
+    rf"(?<![\w-])({_NAME})\s+(?:town|village|city|hamlet|area|neighbou?rhood|quarter|"
+    r"sub-?district|district|farms?|hills?|mountains?|camp|air\s?base|airport|"
+    r"military\s+airport|checkpoint|axis|front|frontlines?|countryside|desert|plain|dam|"
+    r"crossing|bridge|station|junction|roundabout|base|prison|silos|outskirts)\b"
+)
+#: "in X in Y", "in X of Y", "at X, Y": a capitalised name between a locative preposition
+#: and the place that holds it.
+_CUE_HELD = re.compile(
+    rf"\b(?:in|at|near|around|on)\s+({_NAME})(?=,?\s+(?:in|of)\s+(?:the\s+)?[A-Z])"
+)
+#: Cue words kept in the mention: the site is named with them ("Hmeimim Airbase").
+_SITE_CUE = re.compile(
+    r"\s+(?:camp|air\s?base|airport|military\s+airport|checkpoint|base|prison|dam|silos)\b"
+)
+_NOT_NAME = frozenset(
+    ("the", "regime", "government", "opposition", "rebel", "rebels", "islamic", "turkish",
+     "russian", "syrian", "kurdish", "northern", "southern", "eastern", "western", "central",
+     "national", "military", "security", "border", "same", "this", "that", "a", "an")
+)  # fmt: skip
+
+
+def _cue_spans(doc: Doc, sent: Span, ents: list[Span]) -> list[Span]:
+    """Names marked as places by the words around them ("the town of X", "X village",
+    "X airbase") that the NER and the gazetteer ruler missed; label PLACE.
+
+    An ent that lies inside such a name ("Jazaret" of "Jazaret Elbuhmeid") gives way to
+    it; a cue name that an ent covers, or only partly overlaps, is left to the ent.
+    """
+    text = doc.text[sent.start_char : sent.end_char]
+    found: list[Span] = []
+    for pattern in (_CUE_BEFORE, _CUE_AFTER, _CUE_HELD):
+        for m in pattern.finditer(text):
+            a, b = sent.start_char + m.start(1), sent.start_char + m.end(1)
+            if pattern is _CUE_AFTER and (site := _SITE_CUE.match(text, m.end(1))):
+                b = sent.start_char + site.end()
+            span = doc.char_span(a, b, alignment_mode="contract")
+            if span is None or len(span) == 0:
+                continue
+            first = span[0].lower_
+            if first in _NOT_NAME or span.text.isupper() or is_country(span.text):
+                continue
+            if any(t.ent_type_ in ("ACTOR", "NORP", "PERSON", "DATE", "ORG") for t in span):
+                continue
+            found.append(Span(doc, span.start, span.end, label="PLACE"))
+    out: list[Span] = []
+    for span in sorted(found, key=lambda x: (x.start, -len(x))):
+        if any(o.start <= span.start and span.end <= o.end for o in out):
+            continue
+        covered = False
+        for e in ents:
+            if e.label_ not in PLACE_LABELS:
+                continue
+            if e.start <= span.start and span.end <= e.end:
+                covered = True  # the ent already holds it
+            elif span.start <= e.start and e.end <= span.end:
+                continue  # the ent is inside: the cue name replaces it
+            elif e.start < span.end and span.start < e.end:
+                covered = True
+        if not covered:
+            out.append(span)
+    return out
+
+
+def _place_spans(doc: Doc, sent: Span, ents: list[Span]) -> list[Span]:
+    """The sentence's place ents plus cue names; ents inside a cue name are dropped."""
+    extra = _cue_spans(doc, sent, ents)
+    if not extra:
+        return ents
+    kept = [
+        e for e in ents if not any(x.start <= e.start and e.end <= x.end for x in extra)
+    ]
+    return sorted([*kept, *extra], key=lambda x: x.start)
+
+
 def mentions_in(doc: Doc, sent: Span, ents: list[Span] | None = None) -> list[PlaceMention]:
     """Place mentions of a sentence with roles; char offsets are doc-relative."""
     out: list[PlaceMention] = []
-    for ent in sent.ents if ents is None else ents:
+    ents = list(sent.ents if ents is None else ents)
+    for ent in _place_spans(doc, sent, ents):
         if ent.label_ not in PLACE_LABELS:
             continue
-        if ent.root.dep_ in ("nsubj", "nsubjpass", "dobj", "agent") and not any(
-            t.dep_ == "case" for t in ent.root.children
+        if (
+            ent.label_ != "PLACE"
+            and ent.root.dep_ in ("nsubj", "nsubjpass", "dobj", "agent")
+            and not any(t.dep_ == "case" for t in ent.root.children)
         ):
             continue  # "Russia says", "Washington is certain": a party, not a place
         text = ent.text
@@ -145,6 +238,8 @@ def mentions_in(doc: Doc, sent: Span, ents: list[Span] | None = None) -> list[Pl
             or after == "countryside"
         ):
             role = "near"
+        elif before[-1:] == ["from"] and not _is_range(doc, end, sent.end):
+            role = "origin"  # "a fighter from X", "shells fired from X": not the event's place
         if (
             role == "admin"
             and after in _ADMIN_AFTER
@@ -157,15 +252,50 @@ def mentions_in(doc: Doc, sent: Span, ents: list[Span] | None = None) -> list[Pl
                 text=text, start=doc[start].idx, end=doc[end - 1].idx + len(doc[end - 1]), role=role
             )
         )
-    # admin hints: "Sarmada in Idlib Province" -> Sarmada's admin is Idlib
+    # admin hints: "Sarmada in Idlib Province" -> Sarmada's admin is Idlib; "X town in
+    # the countryside of the town of Y", "X, south of Y": Y holds X, and stands in for it
+    # (as a "container") when X is in no gazetteer
     for i, m in enumerate(out):
-        if m.role == "admin":
+        if m.role in ("admin", "container", "other", "origin"):
             continue
         for n in out[i + 1 : i + 3]:
             if n.role == "admin" and n.start - m.end < 20:
-                m.admin_hint = re.sub(r"(?i)\s+(province|governorate|region)$", "", n.text)
+                m.admin_hint = _ADMIN_WORD.sub("", n.text)
+                break
+            if n.role in ("in", "near", "direction") and _holds(doc.text[m.end : n.start]):
+                m.admin_hint = _ADMIN_WORD.sub("", n.text)
+                if n.role == "in":
+                    n.role = "container"
                 break
     return out
+
+
+_ADMIN_WORD = re.compile(r"(?i)\s+(province|governorate|region|countryside)$")
+_HOLDER_WORDS = frozenset(
+    ("in", "of", "the", "village", "town", "city", "area", "camp", "hill", "neighborhood",
+     "neighbourhood", "countryside", "rural", "desert", "outskirts", "district", "sub-district",
+     "near", "plain", "farms", "areas", "frontline", "frontlines", "front", "axis", "region",
+     *_DIRECTIONS, *(d + "ern" for d in _DIRECTIONS), "north-eastern", "north-western",
+     "south-eastern", "south-western", "of")
+)  # fmt: skip
+
+
+def _holds(between: str) -> bool:
+    """Whether the words between two names say the second holds the first: "X in Y",
+    "X town in the northern countryside of Y", "X, south of Y" (not "X and Y")."""
+    if len(between) > 60:
+        return False
+    words = re.findall(r"[\w-]+|,", between.lower())
+    if not words or words == [","]:
+        return between.strip() == ","
+    return all(w in _HOLDER_WORDS or w == "," for w in words) and (
+        "in" in words or "of" in words or words[0] == ","
+    )
+
+
+def _is_range(doc: Doc, end: int, sent_end: int) -> bool:
+    """ "from X to Y": a stretch of ground, not an origin."""
+    return any(t.lower_ in ("to", "towards", "toward") for t in doc[end : min(sent_end, end + 5)])
 
 
 # --------------------------------------------------------------------------- resolver

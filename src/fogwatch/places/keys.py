@@ -199,19 +199,21 @@ _AR_ARTICLE = re.compile(r"^(?:ال|أل)(?=\w{2})")
 def _skeleton_token(token: str) -> str:
     if _ARABIC.search(token):
         token = _AR_ARTICLE.sub("", token)
-        return _DOUBLES.sub(r"\1", token.translate(_AR_CONSONANTS))
+        return token.translate(_AR_CONSONANTS)  # Arabic writes no doubled letters
     if token in _ABU:
         return "b"
     if len(token) > 5:
         token = _GLUED_ARTICLE.sub("", token)
+    # doubled letters are one Arabic letter (shadda); collapse them before the vowels go,
+    # so "Hmeimim" keeps its three m's like "حميميم"
+    token = _DOUBLES.sub(r"\1", token)
     for old, new in _LATIN_SKELETON:
         if old in token:
             token = token.replace(old, new)
     # a final -h after a vowel is the feminine ending (Hamah, Raqqah), not a consonant
     if len(token) > 2 and token.endswith("h") and token[-2] in "aeiou":
         token = token[:-1]
-    token = token.translate(_LATIN_SINGLE)
-    return _DOUBLES.sub(r"\1", token)
+    return token.translate(_LATIN_SINGLE)
 
 
 def skeleton(name: str) -> str:
@@ -219,7 +221,8 @@ def skeleton(name: str) -> str:
 
     "Kafr Nabl", "Kafranbel", "Kfar Nubl" and "كفرنبل" all give "kfrnbl"; "Deir ez-Zor"
     and "دير الزور" give "drzr". Articles (al-, el-, ال) and vowels are dropped, letters
-    that transliterations confuse are folded, doubled letters collapse. A coarse net:
+    that transliterations confuse are folded, doubled Latin letters collapse (Arabic
+    writes a doubled consonant once). A coarse net:
     a hit is a candidate that needs support from context.
     """
     tokens = _fold_tokens(name)
@@ -236,7 +239,7 @@ def skeleton(name: str) -> str:
             out.append(_skeleton_token(t[:-1]) + "t")
             continue
         out.append(_skeleton_token(t))
-    return _DOUBLES.sub(r"\1", "".join(out))
+    return "".join(out)
 
 
 skeleton_key = lru_cache(maxsize=100_000)(skeleton)

@@ -47,7 +47,14 @@ FUZZY_CUTOFF = 90.0
 
 #: A skeleton hit ("skel", consonants only, either script) alone stays under RESOLVE_MIN:
 #: it needs the governorate or a nearby place named in the same text to count.
-_BASE = {"fold": 0.70, "loose": 0.40, "skel": 0.36, "fuzzy": 0.0}
+_BASE = {"fold": 0.70, "loose": 0.40, "skel": 0.30, "fuzzy": 0.0}
+#: A skeleton of four consonants or more that only one place (or one spot) has is
+#: distinctive enough to stand alone ("Hmeimim" = "حميميم").
+_SKEL_UNIQUE_BONUS = 0.16
+_SKEL_UNIQUE_MIN = 4
+#: A candidate outside every governorate the text names, when it names one, is doubted:
+#: "Tiba in Homs province" is not the Tiba of Hama.
+_OTHER_ADMIN1_PENALTY = 0.15
 _POPULATED = frozenset({"city", "town", "village", "neighbourhood", "site"})
 _SPECIFICITY = {
     "neighbourhood": 0,
@@ -77,8 +84,22 @@ _HINT_FEATURES = {
     "site": frozenset({"site"}),
     "area": frozenset({"region", "admin1", "admin2", "admin3", "neighbourhood"}),
 }
-ROLE_RANK = {"in": 0, "at": 0, "outskirts": 1, "near": 1, "direction": 2, "admin": 3, "other": 4}
-_NEAR_ROLES = frozenset({"near", "outskirts", "direction"})
+#: "container": a place the text says holds another ("X in the countryside of Y");
+#: "origin": where someone or something came from ("a man from X"). Neither is where the
+#: event happened unless nothing better is named.
+ROLE_RANK = {
+    "in": 0,
+    "at": 0,
+    "outskirts": 1,
+    "near": 1,
+    "direction": 2,
+    "container": 3,
+    "admin": 3,
+    "origin": 4,
+    "other": 4,
+}
+_NEAR_ROLES = frozenset({"near", "outskirts", "direction", "container"})
+_NOT_EVENT_ROLES = frozenset({"other", "origin"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +181,40 @@ class _Anchor:
     lat: float
     lon: float
     populated: bool
+    admin: bool = False  # a governorate
+
+
+def _distinct_skeleton(
+    out: list[Candidate], name: str, country: str | None
+) -> list[Candidate]:
+    """Raise skeleton-only candidates when the skeleton is long and all of its places in
+    the story's country lie within 10 km of each other (one place, several sources)."""
+    if len(skeleton_key(name)) < _SKEL_UNIQUE_MIN:
+        return out
+    local = [c for c in out if c.place.country == country] if country else out
+    if not local:
+        return out
+    p0 = local[0].place
+    if any(haversine_km(p0.lat, p0.lon, c.lat, c.lon) > 10.0 for c in local[1:]):
+        return out
+    return [
+        Candidate(c.place, min(1.0, c.score + _SKEL_UNIQUE_BONUS), c.match, c.matched)
+        if c in local
+        else c
+        for c in out
+    ]
+
+
+def _other_admin1(place: Place, anchors: tuple[_Anchor, ...]) -> float:
+    """The penalty for a place outside every governorate the context names."""
+    if not place.admin1 or place.feature in ("admin1", "country", "region"):
+        return 0.0
+    named = [a for a in anchors if a.admin and a.country == place.country]
+    if not named:
+        return 0.0
+    if any(a.admin1 == place.admin1 for a in anchors):
+        return 0.0
+    return _OTHER_ADMIN1_PENALTY
 
 
 _MAX_CONTEXT_BONUS = 0.20
@@ -308,7 +363,9 @@ class PlaceResolver:
             return None
         p = cands[0].place
         admin1 = p.name if p.feature == "admin1" else p.admin1
-        return _Anchor(p.id, admin1, p.country, p.lat, p.lon, p.feature in _POPULATED)
+        return _Anchor(
+            p.id, admin1, p.country, p.lat, p.lon, p.feature in _POPULATED, p.feature == "admin1"
+        )
 
     def _anchors(self, context: Sequence[str], country: str | None) -> tuple[_Anchor, ...]:
         """Context names resolved to points and admin areas (each one cached)."""
@@ -355,6 +412,8 @@ class PlaceResolver:
             )
             for match, matched, place in hits
         ]
+        if out and all(c.match == "skel" for c in out):
+            out = _distinct_skeleton(out, parsed.name, country)
         out.sort(key=_rank)
         return tuple(out)
 
@@ -372,7 +431,7 @@ class PlaceResolver:
         floor = base[0].score - _MAX_CONTEXT_BONUS
         out = []
         for c in base:
-            penalty = _incoherence(c.place, anchors)
+            penalty = _incoherence(c.place, anchors) + _other_admin1(c.place, anchors)
             if c.score >= floor or penalty:
                 bonus = _context_bonus(c.place, anchors)
                 c = Candidate(
@@ -415,6 +474,8 @@ class PlaceResolver:
             score += _FEATURE_PRIOR.get(place.feature, 0.0)
         elif place.feature in _HINT_FEATURES.get(hint, frozenset()):
             score += 0.10
+        elif hint == "site" and place.feature in _POPULATED:
+            pass  # "X airbase", "X camp": named after the town it lies by
         elif hint != "area":
             score -= 0.15
         return max(0.0, min(1.0, score))
@@ -637,13 +698,13 @@ class PlaceResolver:
                 if cands and cands[0].score >= RESOLVE_MIN:
                     return coded(cands[0])
         for i in ranked[1:]:
-            if resolved[i] is not None and roles[i] != "other":
+            if resolved[i] is not None and roles[i] not in _NOT_EVENT_ROLES:
                 return coded(resolved[i])
         for name in marked:
             cands = self._candidates(name, country, ())
             if cands and cands[0].score >= RESOLVE_MIN:
                 return coded(cands[0])
-        if all(r == "other" for r in roles):
+        if all(r in _NOT_EVENT_ROLES for r in roles):
             for i in ranked:
                 if resolved[i] is not None:
                     return self._location(
