@@ -116,7 +116,8 @@ _CUE_AFTER = re.compile(
 #: "in X in Y", "in X of Y", "at X, Y": a capitalised name between a locative preposition
 #: and the place that holds it.
 _CUE_HELD = re.compile(
-    rf"\b(?:in|at|near|around|on)\s+({_NAME})(?=,?\s+(?:in|of)\s+(?:the\s+)?[A-Z])"
+    rf"(?:\b(?:in|at|near|around|on)\s+|(?<=[a-z] ))({_NAME})"
+    r"(?=,?\s+(?:in|of)\s+(?:the\s+)?(?:(?:north|south|east|west)\w*\s+)?[A-Z])"
 )
 #: Cue words kept in the mention: the site is named with them ("Hmeimim Airbase").
 _SITE_CUE = re.compile(
@@ -149,7 +150,9 @@ def _cue_spans(doc: Doc, sent: Span, ents: list[Span]) -> list[Span]:
             first = span[0].lower_
             if first in _NOT_NAME or span.text.isupper() or is_country(span.text):
                 continue
-            if any(t.ent_type_ in ("ACTOR", "NORP", "PERSON", "DATE", "ORG") for t in span):
+            # (a PERSON or ORG tag is no objection: the small model tags many Arabic
+            # place names as people, and the cue words say otherwise)
+            if any(t.ent_type_ in ("ACTOR", "NORP", "DATE", "TIME", "CARDINAL") for t in span):
                 continue
             found.append(Span(doc, span.start, span.end, label="PLACE"))
     out: list[Span] = []
