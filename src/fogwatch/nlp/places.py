@@ -225,10 +225,16 @@ def mentions_in(doc: Doc, sent: Span, ents: list[Span] | None = None) -> list[Pl
             and doc[start - 1].text in ("-", "–")
             and doc[start - 1].whitespace_ == ""
         )
-        if is_country(text) or hyphen_after or hyphen_before:
+        if (hyphen_after or hyphen_before or _dash_pair(doc, start, end, sent)) and _road_follows(
+            doc, end, sent.end
+        ):
+            role = "road"  # "the Damascus-Homs highway": somewhere along it
+        elif is_country(text) or hyphen_after or hyphen_before:
             # countries, and names inside a hyphenated modifier ("Baghdad-based",
             # "the Aleppo-to-Damascus highway"): not where the event was
             role = "other"
+        elif before[-1:] == ["between"]:
+            role = "between"
         elif after in _ADMIN_AFTER or text.lower().endswith((" province", " governorate")):
             role = "admin"
         elif before[-2:] == ["outskirts", "of"] or before[-1:] == ["outskirts"]:
@@ -255,6 +261,13 @@ def mentions_in(doc: Doc, sent: Span, ents: list[Span] | None = None) -> list[Pl
                 text=text, start=doc[start].idx, end=doc[end - 1].idx + len(doc[end - 1]), role=role
             )
         )
+    # "between X and Y", "the X-Y road": the partner is a stretch's other end
+    for m, n in zip(out, out[1:], strict=False):
+        gap = doc.text[m.end : n.start].strip().lower()
+        if m.role == "between" and gap == "and":
+            n.role = "between"
+        elif m.role == "road" and n.role != "road" and gap in ("-", "–", "to"):
+            n.role = "road"
     # admin hints: "Sarmada in Idlib Province" -> Sarmada's admin is Idlib; "X town in
     # the countryside of the town of Y", "X, south of Y": Y holds X, and stands in for it
     # (as a "container") when X is in no gazetteer
@@ -293,6 +306,21 @@ def _holds(between: str) -> bool:
         return between.strip() == ","
     return all(w in _HOLDER_WORDS or w == "," for w in words) and (
         "in" in words or "of" in words or words[0] == ","
+    )
+
+
+_ROAD_WORDS = frozenset(("road", "highway", "motorway", "route", "roads", "highways"))
+
+
+def _road_follows(doc: Doc, end: int, sent_end: int) -> bool:
+    """A road word within the next few tokens: "the X-Y (international) highway"."""
+    return any(t.lower_ in _ROAD_WORDS for t in doc[end : min(sent_end, end + 6)])
+
+
+def _dash_pair(doc: Doc, start: int, end: int, sent: Span) -> bool:
+    """A name joined to another by a spaced dash: "Damascus - Homs highway"."""
+    return (end < sent.end and doc[end].text in ("-", "–")) or (
+        start > sent.start and doc[start - 1].text in ("-", "–")
     )
 
 

@@ -93,12 +93,18 @@ ROLE_RANK = {
     "outskirts": 1,
     "near": 1,
     "direction": 2,
+    "between": 2,
+    "road": 2,
     "container": 3,
     "admin": 3,
     "origin": 4,
     "other": 4,
 }
-_NEAR_ROLES = frozenset({"near", "outskirts", "direction", "container"})
+_NEAR_ROLES = frozenset({"near", "outskirts", "direction", "container", "between", "road"})
+#: Roles naming one end of a stretch ("between X and Y", "the X-Y road"): the event is
+#: put half-way when both ends resolve and lie within PAIR_MAX_KM of each other.
+_PAIR_ROLES = frozenset({"between", "road"})
+PAIR_MAX_KM = 120.0
 _NOT_EVENT_ROLES = frozenset({"other", "origin"})
 
 
@@ -666,12 +672,47 @@ class PlaceResolver:
 
         ranked = sorted(range(len(mentions)), key=order)
         first = ranked[0]
+        if roles[first] in _PAIR_ROLES and resolved[first] is not None:
+            pair = self._midpoint(first, mentions, roles, resolved)
+            if pair is not None:
+                return pair
         if resolved[first] is not None:
             cand = resolved[first]
             return self._location(
                 cand, mentions[first].text, self._precision(cand, roles[first], parsed[first])
             )
         return self._fallback(first, mentions, parsed, roles, resolved, ranked, marked, country)
+
+    def _midpoint(
+        self,
+        first: int,
+        mentions: Sequence[PlaceMention],
+        roles: list[str],
+        resolved: list[Candidate | None],
+    ) -> Location | None:
+        """Half-way between the two ends of "between X and Y" / "the X-Y road"."""
+        a = resolved[first]
+        assert a is not None
+        for j, b in enumerate(resolved):
+            if j == first or b is None or roles[j] != roles[first] or b.place.id == a.place.id:
+                continue
+            if haversine_km(a.lat, a.lon, b.lat, b.lon) > PAIR_MAX_KM:
+                continue
+            loc = self._location(a, mentions[first].text, 2)
+            lat, lon = round((a.lat + b.lat) / 2, 5), round((a.lon + b.lon) / 2, 5)
+            areas = admin_areas_at(lat, lon) if a.place.country == "SY" else None
+            return loc.model_copy(
+                update={
+                    "name": f"between {loc.name} and {display_name(b.place.name)}",
+                    "lat": lat,
+                    "lon": lon,
+                    "admin2": areas.admin2 if areas else None,
+                    "admin3": areas.admin3 if areas else None,
+                    "text": f"{mentions[first].text} / {mentions[j].text}",
+                    "gazetteer_id": None,
+                }
+            )
+        return None
 
     def _fallback(
         self,
