@@ -37,6 +37,7 @@ _DIRECTIONS = {
     "south-west",
 }
 _NEAR = {"near", "outside", "around", "nearby", "close"}
+_VICINITY = {"vicinity", "surroundings", "environs", "periphery", "edges", "edge"}
 _ADMIN_AFTER = {"province", "governorate", "provinces", "region"}
 _COUNTRIES_EXTRA = {
     "us",
@@ -108,11 +109,13 @@ _CUE_BEFORE = re.compile(
     rf"({_NAME})"
 )
 _CUE_AFTER = re.compile(
-    rf"(?<![\w-])({_NAME})\s+(?:town|village|city|hamlet|area|neighbou?rhood|quarter|"
+    rf"(?<![\w-])({_NAME})\s+(?i:town|village|city|hamlet|area|neighbou?rhood|quarter|"
     r"sub-?district|district|farms?|hills?|mountains?|camp|air\s?base|airport|"
     r"military\s+airport|checkpoint|axis|front|frontlines?|countryside|desert|plain|dam|"
     r"crossing|bridge|station|junction|roundabout|base|prison|silos|outskirts)\b"
 )
+#: "between X and Y": both ends, whatever the tagger made of them.
+_CUE_BETWEEN = re.compile(rf"\bbetween\s+(?:the\s+)?({_NAME})\s+and\s+(?:the\s+)?({_NAME})")
 #: "in X in Y", "in X of Y", "at X, Y": a capitalised name between a locative preposition
 #: and the place that holds it.
 _CUE_HELD = re.compile(
@@ -121,13 +124,25 @@ _CUE_HELD = re.compile(
 )
 #: Cue words kept in the mention: the site is named with them ("Hmeimim Airbase").
 _SITE_CUE = re.compile(
-    r"\s+(?:camp|air\s?base|airport|military\s+airport|checkpoint|base|prison|dam|silos)\b"
+    r"\s+(?i:camp|air\s?base|airport|military\s+airport|checkpoint|base|prison|dam|silos)\b"
 )
 _NOT_NAME = frozenset(
     ("the", "regime", "government", "opposition", "rebel", "rebels", "islamic", "turkish",
      "russian", "syrian", "kurdish", "northern", "southern", "eastern", "western", "central",
      "national", "military", "security", "border", "same", "this", "that", "a", "an")
 )  # fmt: skip
+
+
+_NATIONALITY = frozenset(
+    ("syrian", "iraqi", "russian", "turkish", "iranian", "kurdish", "american", "british",
+     "french", "israeli", "lebanese", "jordanian", "arab", "druze", "alawite", "sunni",
+     "shia", "shiite", "islamist", "jihadist", "free", "democratic", "popular")
+)  # fmt: skip
+
+
+def _is_acronym(text: str) -> bool:
+    """ "HTS", "QSD", "JaS", "YPG": group names, not places."""
+    return len(text) <= 6 and sum(ch.isupper() for ch in text) >= 2 and " " not in text
 
 
 def _cue_spans(doc: Doc, sent: Span, ents: list[Span]) -> list[Span]:
@@ -139,22 +154,25 @@ def _cue_spans(doc: Doc, sent: Span, ents: list[Span]) -> list[Span]:
     """
     text = doc.text[sent.start_char : sent.end_char]
     found: list[Span] = []
-    for pattern in (_CUE_BEFORE, _CUE_AFTER, _CUE_HELD):
+    for pattern in (_CUE_BEFORE, _CUE_AFTER, _CUE_HELD, _CUE_BETWEEN):
         for m in pattern.finditer(text):
-            a, b = sent.start_char + m.start(1), sent.start_char + m.end(1)
-            if pattern is _CUE_AFTER and (site := _SITE_CUE.match(text, m.end(1))):
-                b = sent.start_char + site.end()
-            span = doc.char_span(a, b, alignment_mode="contract")
-            if span is None or len(span) == 0:
-                continue
-            first = span[0].lower_
-            if first in _NOT_NAME or span.text.isupper() or is_country(span.text):
-                continue
-            # (a PERSON or ORG tag is no objection: the small model tags many Arabic
-            # place names as people, and the cue words say otherwise)
-            if any(t.ent_type_ in ("ACTOR", "NORP", "DATE", "TIME", "CARDINAL") for t in span):
-                continue
-            found.append(Span(doc, span.start, span.end, label="PLACE"))
+            for g in range(1, (pattern.groups or 0) + 1):
+                a, b = sent.start_char + m.start(g), sent.start_char + m.end(g)
+                if pattern is _CUE_AFTER and (site := _SITE_CUE.match(text, m.end(g))):
+                    b = sent.start_char + site.end()
+                span = doc.char_span(a, b, alignment_mode="contract")
+                if span is None or len(span) == 0:
+                    continue
+                first = span[0].lower_
+                if first in _NOT_NAME or first in _NATIONALITY or _is_acronym(span.text):
+                    continue
+                if is_country(span.text):
+                    continue
+                # (a PERSON, ORG or NORP tag is no objection: the small model tags many
+                # Arabic place names so, and the cue words say otherwise)
+                if any(t.ent_type_ in ("ACTOR", "DATE", "TIME", "CARDINAL") for t in span):
+                    continue
+                found.append(Span(doc, span.start, span.end, label="PLACE"))
     out: list[Span] = []
     for span in sorted(found, key=lambda x: (x.start, -len(x))):
         if any(o.start <= span.start and span.end <= o.end for o in out):
@@ -190,7 +208,7 @@ def mentions_in(doc: Doc, sent: Span, ents: list[Span] | None = None) -> list[Pl
     out: list[PlaceMention] = []
     ents = list(sent.ents if ents is None else ents)
     for ent in _place_spans(doc, sent, ents):
-        if ent.label_ not in PLACE_LABELS:
+        if ent.label_ not in PLACE_LABELS or _is_acronym(ent.text):
             continue
         if (
             ent.label_ != "PLACE"
@@ -239,6 +257,8 @@ def mentions_in(doc: Doc, sent: Span, ents: list[Span] | None = None) -> list[Pl
             role = "admin"
         elif before[-2:] == ["outskirts", "of"] or before[-1:] == ["outskirts"]:
             role = "outskirts"
+        elif len(before) >= 2 and before[-1] == "of" and before[-2] in _VICINITY:
+            role = "near"
         elif len(before) >= 2 and before[-1] == "of" and before[-2] in _DIRECTIONS:
             role = "direction"
         elif (
@@ -272,7 +292,7 @@ def mentions_in(doc: Doc, sent: Span, ents: list[Span] | None = None) -> list[Pl
     # the countryside of the town of Y", "X, south of Y": Y holds X, and stands in for it
     # (as a "container") when X is in no gazetteer
     for i, m in enumerate(out):
-        if m.role in ("admin", "container", "other", "origin"):
+        if m.role in ("admin", "other", "origin"):
             continue
         for n in out[i + 1 : i + 3]:
             if n.role == "admin" and n.start - m.end < 20:
@@ -291,6 +311,7 @@ _HOLDER_WORDS = frozenset(
     ("in", "of", "the", "village", "town", "city", "area", "camp", "hill", "neighborhood",
      "neighbourhood", "countryside", "rural", "desert", "outskirts", "district", "sub-district",
      "near", "plain", "farms", "areas", "frontline", "frontlines", "front", "axis", "region",
+     "road", "highway", "checkpoint", "junction", "base", "airbase", "villages", "towns",
      *_DIRECTIONS, *(d + "ern" for d in _DIRECTIONS), "north-eastern", "north-western",
      "south-eastern", "south-western", "of")
 )  # fmt: skip

@@ -215,12 +215,12 @@ def _other_admin1(place: Place, anchors: tuple[_Anchor, ...]) -> float:
     """The penalty for a place outside every governorate the context names."""
     if not place.admin1 or place.feature in ("admin1", "country", "region"):
         return 0.0
-    named = [a for a in anchors if a.admin and a.country == place.country]
-    if not named:
+    named = [a for a in anchors if a.admin1 and a.country == place.country]
+    if not named or any(a.admin1 == place.admin1 for a in named):
         return 0.0
-    if any(a.admin1 == place.admin1 for a in anchors):
-        return 0.0
-    return _OTHER_ADMIN1_PENALTY
+    if any(a.admin for a in named):
+        return _OTHER_ADMIN1_PENALTY
+    return _OTHER_ADMIN1_PENALTY / 2  # only towns named: weaker evidence
 
 
 _MAX_CONTEXT_BONUS = 0.20
@@ -299,6 +299,7 @@ class PlaceResolver:
         # every claim of a story brings the story's text as context: scan it once
         self._admins = lru_cache(maxsize=256)(self._admin_mentions_uncached)
         self._capitals: dict[str, Place | None] = {}
+        self._seat_names: frozenset[str] | None = None
 
     @classmethod
     def default(cls) -> PlaceResolver:
@@ -660,12 +661,27 @@ class PlaceResolver:
             cands = self._score(p, country, tuple(context))
             resolved.append(cands[0] if cands and cands[0].score >= RESOLVE_MIN else None)
 
+        seats = [self._is_seat_name(p.name) for p in parsed]
+        specific = [
+            i
+            for i, c in enumerate(resolved)
+            if c is not None
+            and not seats[i]
+            and c.place.feature not in ("admin1", "country")
+            and roles[i] not in _NOT_EVENT_ROLES
+        ]
+
         def order(i: int) -> tuple:
             cand = resolved[i]
             rank = ROLE_RANK.get(roles[i], 4)
             if cand and cand.place.feature in ("admin1", "country"):
                 # "near Saraqib in Idlib Province": the town says more than the province,
                 # whatever the preposition before the province.
+                rank = max(rank, ROLE_RANK["admin"])
+            elif seats[i] and any(j != i for j in specific):
+                # "in Tall Hadiya in Idleb", "Kafr Nobol ... in Idleb countryside": a name
+                # shared by a governorate and its capital, next to a more specific place,
+                # names the governorate
                 rank = max(rank, ROLE_RANK["admin"])
             spec = _SPECIFICITY.get(cand.place.feature, 1) if cand else 9
             return (rank, cand is None, spec, mentions[i].start)
@@ -682,6 +698,18 @@ class PlaceResolver:
                 cand, mentions[first].text, self._precision(cand, roles[first], parsed[first])
             )
         return self._fallback(first, mentions, parsed, roles, resolved, ranked, marked, country)
+
+    def _is_seat_name(self, name: str) -> bool:
+        """Whether a name is a governorate's as well as its capital's (Idlib, Hama)."""
+        if self._seat_names is None:
+            names = set()
+            for entry in admin_areas()["admin1"].values():
+                if entry.get("capital") and fold_key(entry["capital"]) in {
+                    fold_key(n) for n in [entry["name"], *entry.get("names", [])]
+                }:
+                    names.update(fold_key(n) for n in [entry["name"], *entry.get("names", [])])
+            self._seat_names = frozenset(names)
+        return fold_key(name) in self._seat_names
 
     def _midpoint(
         self,
