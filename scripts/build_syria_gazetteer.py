@@ -7,8 +7,8 @@ Reads (all under ``../shared/data``):
 * UCDP GED Syria 2016-2019 (CC BY 4.0): ``where_coordinates`` at ``where_prec`` 1-2, the
   trailing "village", "town", "area", "camp", "airbase", ... cut off into a feature type;
   a name seen at several points gets the median point;
-* OCHA COD admin points, admin capitals and sub-district polygons (CC BY-IGO), English and
-  Arabic names with P-codes;
+* OCHA COD admin capitals and admin1-3 polygons (CC BY-IGO), English and Arabic names
+  with P-codes;
 * OpenStreetMap places of 2014 (ODbL 1.0), names in Arabic script.
 
 Places are merged across sources when their consonant skeletons (``keys.skeleton``, the
@@ -35,7 +35,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from fogwatch.places.geo import AdminIndex, simplify_ring
-from fogwatch.places.keys import skeleton
+from fogwatch.places.builtin import admin_areas
+from fogwatch.places.keys import fold_key, skeleton
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "src" / "fogwatch" / "data"
@@ -75,6 +76,12 @@ def km(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 def ucdp_places(path: Path) -> list[dict]:
     """Named places of UCDP events located at village or town level (where_prec 1-2)."""
+    areas = {
+        fold_key(n)
+        for section in ("admin1", "regions")
+        for e in admin_areas()[section].values()
+        for n in [e["name"], *e.get("names", [])]
+    }
     points: dict[str, list[tuple[float, float]]] = defaultdict(list)
     with path.open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
@@ -96,8 +103,9 @@ def ucdp_places(path: Path) -> list[dict]:
             if last not in SITE_KEEP:
                 name = " ".join(words[:-1])
         names = [n.strip() for n in re.split(r"/|\(|\)", name) if n.strip()]
+        names = [n for n in names if fold_key(n) not in areas]
         if not names:
-            continue
+            continue  # "Eastern Ghouta", "Idlib": regions and governorates, not places
         lat = statistics.median(p[0] for p in pts)
         lon = statistics.median(p[1] for p in pts)
         out.append({"names": names, "lat": lat, "lon": lon, "feature": feature, "src": "ucdp"})
@@ -116,7 +124,7 @@ def _centre(name: str) -> str:
 
 
 def ocha_points(boundaries: Path) -> list[dict]:
-    """OCHA admin capitals (towns at their point) and admin centre points."""
+    """OCHA admin capitals: the towns that seat a governorate, district or sub-district."""
     out = []
     caps = _shape_reader(boundaries / "syr_admincapitals")
     for rec in caps.records():
@@ -129,16 +137,8 @@ def ocha_points(boundaries: Path) -> list[dict]:
             {"names": names, "lat": r["y_coord"], "lon": r["x_coord"], "feature": feature,
              "src": "ocha"}
         )  # fmt: skip
-    pts = _shape_reader(boundaries / "syr_adminpoints")
-    for rec in pts.records():
-        r = rec.as_dict()
-        if r["admin_leve"] < 3:
-            continue  # country, governorate and district centres: the admin areas cover them
-        names = [_centre(n) for n in (r["name"], r["name1"], r["name2"], r["name3"]) if n]
-        out.append(
-            {"names": names, "lat": r["y_coord"], "lon": r["x_coord"], "feature": "town",
-             "src": "ocha"}
-        )  # fmt: skip
+    # (syr_adminpoints is not read: its points are the areas' label points, often far
+    # from the town an area is named after)
     return out
 
 

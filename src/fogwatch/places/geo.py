@@ -20,8 +20,8 @@ from fogwatch import settings
 
 ADMIN_FILE = "syria_admin.json.gz"
 #: A point in no sub-district (the simplified outlines leave slivers at borders and
-#: coasts) takes the nearest sub-district centre within this distance.
-NEAREST_KM = 25.0
+#: coasts) takes the sub-district whose outline passes within this distance.
+NEAREST_KM = 2.5
 
 Ring = list[tuple[float, float]]  # (lon, lat)
 
@@ -98,17 +98,33 @@ class AdminIndex:
             if x0 <= lon <= x1 and y0 <= lat <= y1 and point_in_rings(lon, lat, area["rings"]):
                 return _areas(area)
         best, best_d = None, NEAREST_KM
-        for _, area in self._areas:
-            if abs(area["lat"] - lat) > 0.5 or abs(area["lon"] - lon) > 0.6:
+        pad = NEAREST_KM / 80.0  # degrees, generous at Syrian latitudes
+        coslat = math.cos(math.radians(lat))
+        for (x0, y0, x1, y1), area in self._areas:
+            if not (x0 - pad <= lon <= x1 + pad and y0 - pad <= lat <= y1 + pad):
                 continue
-            d = _km(lat, lon, area["lat"], area["lon"])
-            if d < best_d:
-                best, best_d = area, d
+            for ring in area["rings"]:
+                d = _ring_km(lon, lat, ring, coslat)
+                if d < best_d:
+                    best, best_d = area, d
         return _areas(best) if best else None
 
     def areas(self, level: int) -> list[dict[str, Any]]:
         """Every area of one level (1 governorates, 2 districts, 3 sub-districts)."""
         return list(self.data["levels"][str(level)])
+
+
+def _ring_km(lon: float, lat: float, ring: Ring, coslat: float) -> float:
+    """Approximate km from a point to a ring's edges (equirectangular, fine at this scale)."""
+    best = float("inf")
+    px, py = lon * coslat, lat
+    for (ax, ay), (bx, by) in zip(ring, ring[1:], strict=False):
+        ax, bx = ax * coslat, bx * coslat
+        dx, dy = bx - ax, by - ay
+        t = 0.0 if dx == dy == 0 else max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy)))
+        d = math.hypot(px - (ax + t * dx), py - (ay + t * dy))
+        best = min(best, d)
+    return best * 111.2
 
 
 def _areas(area: dict[str, Any]) -> AdminAreas:

@@ -71,8 +71,10 @@ _SPECIFICITY = {
 _FEATURE_PRIOR = {
     "region": -0.02,
     "admin1": -0.03,
-    "admin2": -0.04,
-    "admin3": -0.04,
+    # districts and sub-districts share their seat town's name, and a bare name means
+    # the town ("Ras al-Ain"): the area only wins when no town answers to the name
+    "admin2": -0.10,
+    "admin3": -0.10,
     "country": -0.05,
 }
 _HINT_FEATURES = {
@@ -203,6 +205,12 @@ def _distinct_skeleton(
     p0 = local[0].place
     if any(haversine_km(p0.lat, p0.lon, c.lat, c.lon) > 10.0 for c in local[1:]):
         return out
+    query = fold_key(name)
+    local = [
+        c
+        for c in local
+        if not fold_key(c.matched).isascii() or fuzz.ratio(query, fold_key(c.matched)) >= 60
+    ]  # a Latin spelling far from the name is a coincidence of consonants
     return [
         Candidate(c.place, min(1.0, c.score + _SKEL_UNIQUE_BONUS), c.match, c.matched)
         if c in local
