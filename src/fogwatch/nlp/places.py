@@ -122,6 +122,9 @@ _CUE_HELD = re.compile(
     rf"(?:\b(?:in|at|near|around|on)\s+|(?<=[a-z] ))({_NAME})"
     r"(?=,?\s+(?:in|of)\s+(?:the\s+)?(?:(?:north|south|east|west)\w*\s+)?[A-Z])"
 )
+#: "near X", "in X": a capitalised name after a locative preposition that the tagger left
+#: untagged or called an organisation; kept only when the gazetteer knows it.
+_CUE_PREP = re.compile(rf"\b(?:in|near|at|around|outside|towards?)\s+({_NAME})")
 #: Cue words kept in the mention: the site is named with them ("Hmeimim Airbase").
 _SITE_CUE = re.compile(
     r"\s+(?i:camp|air\s?base|airport|military\s+airport|checkpoint|base|prison|dam|silos)\b"
@@ -145,6 +148,17 @@ def _is_acronym(text: str) -> bool:
     return len(text) <= 6 and sum(ch.isupper() for ch in text) >= 2 and " " not in text
 
 
+def _known_place(name: str) -> bool:
+    """Whether the gazetteer resolves a name on its own (for cue-less candidates)."""
+    try:
+        from fogwatch.places.resolver import RESOLVE_MIN
+
+        cands = default_resolver().candidates(name, country="SY")
+    except Exception:  # the fallback resolver has no candidates(): stay conservative
+        return False
+    return bool(cands) and cands[0].score >= RESOLVE_MIN + 0.1
+
+
 def _cue_spans(doc: Doc, sent: Span, ents: list[Span]) -> list[Span]:
     """Names marked as places by the words around them ("the town of X", "X village",
     "X airbase") that the NER and the gazetteer ruler missed; label PLACE.
@@ -154,7 +168,7 @@ def _cue_spans(doc: Doc, sent: Span, ents: list[Span]) -> list[Span]:
     """
     text = doc.text[sent.start_char : sent.end_char]
     found: list[Span] = []
-    for pattern in (_CUE_BEFORE, _CUE_AFTER, _CUE_HELD, _CUE_BETWEEN):
+    for pattern in (_CUE_BEFORE, _CUE_AFTER, _CUE_HELD, _CUE_BETWEEN, _CUE_PREP):
         for m in pattern.finditer(text):
             for g in range(1, (pattern.groups or 0) + 1):
                 a, b = sent.start_char + m.start(g), sent.start_char + m.end(g)
@@ -171,6 +185,8 @@ def _cue_spans(doc: Doc, sent: Span, ents: list[Span]) -> list[Span]:
                 # (a PERSON, ORG or NORP tag is no objection: the small model tags many
                 # Arabic place names so, and the cue words say otherwise)
                 if any(t.ent_type_ in ("ACTOR", "DATE", "TIME", "CARDINAL") for t in span):
+                    continue
+                if pattern is _CUE_PREP and not _known_place(span.text):
                     continue
                 found.append(Span(doc, span.start, span.end, label="PLACE"))
     out: list[Span] = []

@@ -221,11 +221,14 @@ def _distinct_skeleton(
 
 def _other_admin1(place: Place, anchors: tuple[_Anchor, ...]) -> float:
     """The penalty for a place outside every governorate the context names."""
-    if not place.admin1 or place.feature in ("admin1", "country", "region"):
+    if place.feature in ("admin1", "country", "region"):
         return 0.0
-    named = [a for a in anchors if a.admin1 and a.country == place.country]
+    named = [a for a in anchors if a.admin1 and a.country]
     if not named or any(a.admin1 == place.admin1 for a in named):
         return 0.0
+    if all(a.country != place.country for a in named):
+        # "Al Iskandariyah village in Hama" is not Alexandria
+        return _OTHER_ADMIN1_PENALTY
     if any(a.admin for a in named):
         return _OTHER_ADMIN1_PENALTY
     return _OTHER_ADMIN1_PENALTY / 2  # only towns named: weaker evidence
