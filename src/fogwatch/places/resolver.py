@@ -55,6 +55,8 @@ _SKEL_UNIQUE_MIN = 4
 #: A candidate outside every governorate the text names, when it names one, is doubted:
 #: "Tiba in Homs province" is not the Tiba of Hama.
 _OTHER_ADMIN1_PENALTY = 0.15
+#: The same when the text says which place holds this one ("X in Y", "X, Y").
+_OUTSIDE_HOLDER_PENALTY = 0.30
 _POPULATED = frozenset({"city", "town", "village", "neighbourhood", "site"})
 _SPECIFICITY = {
     "neighbourhood": 0,
@@ -670,6 +672,8 @@ class PlaceResolver:
             context += [*marked, *bare, *seg_names]
             context = list(dict.fromkeys(c for c in context if c and c != p.name))[:12]
             cands = self._score(p, country, tuple(context))
+            if cands and m.admin_hint:
+                cands = self._within_holder(cands, m.admin_hint, country)
             resolved.append(cands[0] if cands and cands[0].score >= RESOLVE_MIN else None)
 
         seats = [self._is_seat_name(p.name) for p in parsed]
@@ -709,6 +713,26 @@ class PlaceResolver:
                 cand, mentions[first].text, self._precision(cand, roles[first], parsed[first])
             )
         return self._fallback(first, mentions, parsed, roles, resolved, ranked, marked, country)
+
+    def _within_holder(
+        self, cands: tuple[Candidate, ...], holder: str, country: str | None
+    ) -> tuple[Candidate, ...]:
+        """Doubt candidates outside the governorate of the place the text says holds the
+        mention ("Barad in the western countryside of As-Sweida"): a namesake elsewhere
+        is likelier a different village than the text's own, which then falls back to
+        the holder."""
+        anchor = self._anchor(holder, country)
+        if anchor is None or not anchor.admin1:
+            return cands
+        out = [
+            c
+            if c.place.feature in ("admin1", "country", "region")
+            or (c.place.admin1 == anchor.admin1 and c.place.country == anchor.country)
+            else Candidate(c.place, max(0.0, c.score - _OUTSIDE_HOLDER_PENALTY), c.match, c.matched)
+            for c in cands
+        ]
+        out.sort(key=_rank)
+        return tuple(out)
 
     def _is_seat_name(self, name: str) -> bool:
         """Whether a name is a governorate's as well as its capital's (Idlib, Hama)."""
