@@ -122,6 +122,10 @@ _CUE_HELD = re.compile(
     rf"(?:\b(?:in|at|near|around|on)\s+|(?<=[a-z] ))({_NAME})"
     r"(?=,?\s+(?:in|of)\s+(?:the\s+)?(?:(?:north|south|east|west)\w*\s+)?[A-Z])"
 )
+#: "south of X", "15 km east of X": a name after a compass bearing, kept when known.
+_CUE_BEARING = re.compile(
+    rf"\b(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of\s+(?:the\s+)?({_NAME})"
+)
 #: "near X", "in X": a capitalised name after a locative preposition that the tagger left
 #: untagged or called an organisation; kept only when the gazetteer knows it.
 _CUE_PREP = re.compile(rf"\b(?:in|near|at|around|outside|towards?)\s+({_NAME})")
@@ -168,7 +172,7 @@ def _cue_spans(doc: Doc, sent: Span, ents: list[Span]) -> list[Span]:
     """
     text = doc.text[sent.start_char : sent.end_char]
     found: list[Span] = []
-    for pattern in (_CUE_BEFORE, _CUE_AFTER, _CUE_HELD, _CUE_BETWEEN, _CUE_PREP):
+    for pattern in (_CUE_BEFORE, _CUE_AFTER, _CUE_HELD, _CUE_BETWEEN, _CUE_PREP, _CUE_BEARING):
         for m in pattern.finditer(text):
             for g in range(1, (pattern.groups or 0) + 1):
                 a, b = sent.start_char + m.start(g), sent.start_char + m.end(g)
@@ -186,7 +190,7 @@ def _cue_spans(doc: Doc, sent: Span, ents: list[Span]) -> list[Span]:
                 # Arabic place names so, and the cue words say otherwise)
                 if any(t.ent_type_ in ("ACTOR", "DATE", "TIME", "CARDINAL") for t in span):
                     continue
-                if pattern is _CUE_PREP and not _known_place(span.text):
+                if pattern in (_CUE_PREP, _CUE_BEARING) and not _known_place(span.text):
                     continue
                 found.append(Span(doc, span.start, span.end, label="PLACE"))
     out: list[Span] = []
@@ -319,6 +323,12 @@ def mentions_in(doc: Doc, sent: Span, ents: list[Span] | None = None) -> list[Pl
                 if n.role == "in":
                     n.role = "container"
                 break
+    # lists share their holder: "X, Y and Z villages in the Hama countryside"
+    for m, n in reversed(list(zip(out, out[1:], strict=False))):
+        gap = doc.text[m.end : n.start].strip().lower()
+        if not m.admin_hint and n.admin_hint and gap in (",", "and", ", and", "&"):
+            if m.role in ("in", "near", "between"):
+                m.admin_hint = n.admin_hint
     return out
 
 

@@ -231,7 +231,10 @@ def _other_admin1(place: Place, anchors: tuple[_Anchor, ...]) -> float:
     if all(a.country != place.country for a in named):
         # "Al Iskandariyah village in Hama" is not Alexandria
         return _OTHER_ADMIN1_PENALTY
-    if any(a.admin for a in named):
+    governorates = {a.admin1 for a in named if a.admin}
+    if len(governorates) == 1:
+        return _OUTSIDE_HOLDER_PENALTY * 0.8  # the text names one governorate only
+    if governorates:
         return _OTHER_ADMIN1_PENALTY
     return _OTHER_ADMIN1_PENALTY / 2  # only towns named: weaker evidence
 
