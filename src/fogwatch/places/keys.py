@@ -192,6 +192,24 @@ _LATIN_SINGLE = str.maketrans(
     {"a": "", "e": "", "i": "", "o": "", "u": "", "w": "", "y": "", "q": "k", "c": "k",
      "p": "b", "v": "f", "x": "ks"}
 )  # fmt: skip
+#: Words that tell neighbouring namesakes apart ("Big Sukariyeh", "السكرية الكبيرة",
+#: "Tahtani", "Northern Mkeimin"): English reports translate them or drop them, so the
+#: skeleton leaves them out in both scripts.
+# fmt: off
+_QUALIFIERS = frozenset((
+    "big", "little", "great", "greater", "small", "upper", "lower", "old", "new", "northern",
+    "southern", "eastern", "western", "north", "south", "east", "west",
+    "kabir", "kebir", "kbir", "kabira", "kabirah", "kubra", "saghir", "sghir", "saghira",
+    "sughra", "soghra", "fawqani", "foqani", "fouqani", "tahtani", "tahtaniyah", "shamali",
+    "shamaliyah", "janubi", "janoubi", "sharqi", "gharbi", "jadid", "jadida", "jadidah",
+    "qadim", "qadima",
+    "كبير", "الكبير", "كبيرة", "الكبيرة", "الكبرى", "كبرى", "صغير", "الصغير", "صغيرة",
+    "الصغيرة", "الصغرى", "صغرى", "فوقاني", "الفوقاني", "الفوقانية", "تحتاني", "التحتاني",
+    "التحتانية", "شمالي", "الشمالي", "الشمالية", "جنوبي", "الجنوبي", "الجنوبية", "شرقي",
+    "الشرقي", "الشرقية", "غربي", "الغربي", "الغربية", "جديد", "الجديد", "الجديدة", "قديم",
+    "القديم", "القديمة",
+))
+# fmt: on
 _AR_ARTICLE = re.compile(r"^(?:ال|أل)(?=\w{2})")
 
 
@@ -226,6 +244,14 @@ def skeleton(name: str) -> str:
     a hit is a candidate that needs support from context.
     """
     tokens = _fold_tokens(name)
+    if len(tokens) > 1:
+        kept = [t for t in tokens if t not in _QUALIFIERS]
+        if kept and len(kept) < len(tokens):
+            tokens = kept
+    tokens = [
+        t[2:] if i and len(t) >= 6 and t[:2] in ("el", "al") and not _ARABIC.search(t) else t
+        for i, t in enumerate(tokens)
+    ]  # a glued article inside a name: "Maaret Elartiq", "Rasm Alahmar"
     many = len(tokens) > 1
     out = []
     last = len(tokens) - 1
