@@ -37,6 +37,15 @@ _DIRECTIONS = {
     "south-west",
 }
 _NEAR = {"near", "outside", "around", "nearby", "close"}
+#: Verbs whose object is a place ("bombed Kafr Nabl", "captured Saraqib"), unlike "warned
+#: Ankara": with these, a named object is where the event happened.
+_TAKES_PLACE = frozenset(
+    ("attack", "bomb", "shell", "strike", "hit", "target", "capture", "seize", "storm",
+     "raid", "besiege", "enter", "retake", "recapture", "control", "take", "regain",
+     "overrun", "liberate", "bombard", "pound", "ambush", "infiltrate", "assault",
+     "surround", "encircle", "secure", "evacuate", "reach", "shell", "rocket", "recover",
+     "lose", "clear", "storm", "invade", "occupy", "besiege", "airstrike")
+)  # fmt: skip
 _VICINITY = {"vicinity", "surroundings", "environs", "periphery", "edges", "edge"}
 _ADMIN_AFTER = {"province", "governorate", "provinces", "region"}
 _COUNTRIES_EXTRA = {
@@ -234,6 +243,7 @@ def mentions_in(doc: Doc, sent: Span, ents: list[Span] | None = None) -> list[Pl
             ent.label_ != "PLACE"
             and ent.root.dep_ in ("nsubj", "nsubjpass", "dobj", "agent")
             and not any(t.dep_ == "case" for t in ent.root.children)
+            and not (ent.root.dep_ == "dobj" and ent.root.head.lemma_.lower() in _TAKES_PLACE)
         ):
             continue  # "Russia says", "Washington is certain": a party, not a place
         text = ent.text
