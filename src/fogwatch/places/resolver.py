@@ -660,6 +660,8 @@ class PlaceResolver:
         marked, bare = self._admin_mentions(context_text, country)
         parsed = [parse_mention(m.text) for m in mentions]
         names = [p.name for p in parsed]
+        if country is not None:
+            country = self._story_country(names, seg_names, country)
         resolved: list[Candidate | None] = []
         roles: list[str] = []
         for i, (m, p) in enumerate(zip(mentions, parsed, strict=True)):
@@ -716,6 +718,31 @@ class PlaceResolver:
                 cand, mentions[first].text, self._precision(cand, roles[first], parsed[first])
             )
         return self._fallback(first, mentions, parsed, roles, resolved, ranked, marked, country)
+
+    def _story_country(
+        self, names: Sequence[str], others: Sequence[str], country: str
+    ) -> str:
+        """The story's country: the caller's guess (fogwatch reads Syria by default)
+        unless no name in the claim or its segment is known there and the names that are
+        known exactly (fold match) point to one other country ("Ternopil", "Morelia")."""
+        votes: dict[str, int] = {}
+        for name in dict.fromkeys([*names, *others]):
+            if not name:
+                continue
+            best = self._candidates(name, None, ())
+            if not best:
+                continue
+            top = best[0]
+            if any(c.place.country == country and c.score >= RESOLVE_MIN for c in best[:5]):
+                return country  # a name known in the guessed country: keep it
+            if top.match == "fold" and top.score >= RESOLVE_MIN and top.country:
+                votes[top.country] = votes.get(top.country, 0) + 1
+        if not votes:
+            return country
+        ranked = sorted(votes.items(), key=lambda kv: -kv[1])
+        if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+            return country
+        return ranked[0][0]
 
     def _within_holder(
         self, cands: tuple[Candidate, ...], holder: str, country: str | None
