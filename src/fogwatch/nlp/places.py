@@ -166,10 +166,12 @@ def _known_place(name: str) -> bool:
     try:
         from fogwatch.places.resolver import RESOLVE_MIN
 
-        cands = default_resolver().candidates(name, country="SY")
+        resolver = default_resolver()
+        # Syria first (fogwatch's focus), then any country: the story decides later
+        tops = [resolver.candidates(name, country=cc)[:1] for cc in ("SY", None)]
     except Exception:  # the fallback resolver has no candidates(): stay conservative
         return False
-    return bool(cands) and cands[0].score >= RESOLVE_MIN + 0.1
+    return any(top and top[0].score >= RESOLVE_MIN + 0.1 for top in tops)
 
 
 def _cue_spans(doc: Doc, sent: Span, ents: list[Span]) -> list[Span]:
