@@ -57,6 +57,7 @@ _SKEL_UNIQUE_MIN = 4
 _OTHER_ADMIN1_PENALTY = 0.15
 #: The same when the text says which place holds this one ("X in Y", "X, Y").
 _OUTSIDE_HOLDER_PENALTY = 0.30
+_INSIDE_HOLDER_BONUS = 0.05
 _POPULATED = frozenset({"city", "town", "village", "neighbourhood", "site"})
 _SPECIFICITY = {
     "neighbourhood": 0,
@@ -386,9 +387,10 @@ class PlaceResolver:
             return None
         p = cands[0].place
         admin1 = p.name if p.feature == "admin1" else p.admin1
-        return _Anchor(
-            p.id, admin1, p.country, p.lat, p.lon, p.feature in _POPULATED, p.feature == "admin1"
-        )
+        # a governorate's seat named as a holder ("in Hama", "Idleb countryside") stands
+        # for the governorate too
+        admin = p.feature == "admin1" or self._is_seat_name(parse_mention(text).name)
+        return _Anchor(p.id, admin1, p.country, p.lat, p.lon, p.feature in _POPULATED, admin)
 
     def _anchors(self, context: Sequence[str], country: str | None) -> tuple[_Anchor, ...]:
         """Context names resolved to points and admin areas (each one cached)."""
@@ -451,7 +453,8 @@ class PlaceResolver:
             return base
         # Context adds at most _MAX_CONTEXT_BONUS, so only candidates that close can move;
         # a candidate far from every place named with it loses _INCOHERENT_PENALTY.
-        floor = base[0].score - _MAX_CONTEXT_BONUS
+        # (penalties can pull the top down by as much again)
+        floor = base[0].score - _MAX_CONTEXT_BONUS - _OUTSIDE_HOLDER_PENALTY
         out = []
         for c in base:
             penalty = _incoherence(c.place, anchors) + _other_admin1(c.place, anchors)
@@ -754,13 +757,16 @@ class PlaceResolver:
         anchor = self._anchor(holder, country)
         if anchor is None or not anchor.admin1:
             return cands
-        out = [
-            c
-            if c.place.feature in ("admin1", "country", "region")
-            or (c.place.admin1 == anchor.admin1 and c.place.country == anchor.country)
-            else Candidate(c.place, max(0.0, c.score - _OUTSIDE_HOLDER_PENALTY), c.match, c.matched)
-            for c in cands
-        ]
+        out = []
+        for c in cands:
+            if c.place.feature in ("admin1", "country", "region"):
+                out.append(c)
+            elif c.place.admin1 == anchor.admin1 and c.place.country == anchor.country:
+                score = min(1.0, c.score + _INSIDE_HOLDER_BONUS)
+                out.append(Candidate(c.place, score, c.match, c.matched))
+            else:
+                score = max(0.0, c.score - _OUTSIDE_HOLDER_PENALTY)
+                out.append(Candidate(c.place, score, c.match, c.matched))
         out.sort(key=_rank)
         return tuple(out)
 
