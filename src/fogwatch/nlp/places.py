@@ -137,7 +137,7 @@ _CUE_BEARING = re.compile(
 )
 #: "near X", "in X": a capitalised name after a locative preposition that the tagger left
 #: untagged or called an organisation; kept only when the gazetteer knows it.
-_CUE_PREP = re.compile(rf"\b(?:in|near|at|around|outside|towards?)\s+({_NAME})")
+_CUE_PREP = re.compile(rf"\b(?:in|near|at|around|outside|towards?|on|into|inside)\s+({_NAME})")
 #: Cue words kept in the mention: the site is named with them ("Hmeimim Airbase").
 _SITE_CUE = re.compile(
     r"\s+(?i:camp|air\s?base|airport|military\s+airport|checkpoint|base|prison|dam|silos)\b"
