@@ -83,6 +83,24 @@ def test_origin_is_not_the_event_place(ex) -> None:
     assert haversine_km(loc.lat, loc.lon, 32.84, 36.34) < 10
 
 
+def test_dateline_is_not_the_event_place(ex) -> None:
+    from fogwatch.model import PlaceMention
+    from fogwatch.nlp.pipeline import build_nlp
+    from fogwatch.nlp.places import mentions_in
+    from fogwatch.places.resolver import PlaceResolver
+
+    doc = build_nlp()("QAMISHLI, Syria, March 2 (Wire) - Clashes killed four fighters in Saraqib.")
+    roles = {m.text: m.role for s in doc.sents for m in mentions_in(doc, s)}
+    assert roles.get("QAMISHLI") == "dateline"
+    loc = PlaceResolver.default().resolve(
+        [
+            PlaceMention(text="QAMISHLI", start=0, end=8, role="dateline"),
+            PlaceMention(text="Saraqib", start=60, end=67, role="in"),
+        ]
+    )
+    assert loc is not None and loc.text == "Saraqib"
+
+
 def test_origin_is_used_when_nothing_else_is_named(ex) -> None:
     loc = located(ex, "Five fighters from Saraqib were killed.")
     assert loc is not None and haversine_km(loc.lat, loc.lon, 35.86, 36.80) < 10

@@ -275,7 +275,9 @@ def mentions_in(doc: Doc, sent: Span, ents: list[Span] | None = None) -> list[Pl
             and doc[start - 1].text in ("-", "–")
             and doc[start - 1].whitespace_ == ""
         )
-        if (hyphen_after or hyphen_before or _dash_pair(doc, start, end, sent)) and _road_follows(
+        if _is_dateline(doc, start, end, sent):
+            role = "dateline"  # "BEIRUT, May 3 (Reuters) -": where the report was filed
+        elif (hyphen_after or hyphen_before or _dash_pair(doc, start, end, sent)) and _road_follows(
             doc, end, sent.end
         ):
             role = "road"  # "the Damascus-Homs highway": somewhere along it
@@ -324,7 +326,7 @@ def mentions_in(doc: Doc, sent: Span, ents: list[Span] | None = None) -> list[Pl
     # the countryside of the town of Y", "X, south of Y": Y holds X, and stands in for it
     # (as a "container") when X is in no gazetteer
     for i, m in enumerate(out):
-        if m.role in ("admin", "other", "origin"):
+        if m.role in ("admin", "other", "origin", "dateline"):
             continue
         for n in out[i + 1 : i + 3]:
             if n.role == "admin" and n.start - m.end < 20:
@@ -366,6 +368,14 @@ def _holds(between: str) -> bool:
     return all(w in _HOLDER_WORDS or w == "," for w in words) and (
         "in" in words or "of" in words or words[0] == ","
     )
+
+
+def _is_dateline(doc: Doc, start: int, end: int, sent: Span) -> bool:
+    """An upper-case place opening a sentence and followed by a comma, bracket or dash."""
+    if start != sent.start or end >= sent.end:
+        return False
+    text = doc[start:end].text
+    return text.isupper() and len(text) > 2 and doc[end].text in (",", "(", "-", "–", "—")
 
 
 _ROAD_WORDS = frozenset(("road", "highway", "motorway", "route", "roads", "highways"))

@@ -103,6 +103,7 @@ ROLE_RANK = {
     "container": 3,
     "admin": 3,
     "origin": 4,
+    "dateline": 4,
     "other": 4,
 }
 _NEAR_ROLES = frozenset({"near", "outskirts", "direction", "container", "between", "road"})
@@ -110,7 +111,7 @@ _NEAR_ROLES = frozenset({"near", "outskirts", "direction", "container", "between
 #: put half-way when both ends resolve and lie within PAIR_MAX_KM of each other.
 _PAIR_ROLES = frozenset({"between", "road"})
 PAIR_MAX_KM = 120.0
-_NOT_EVENT_ROLES = frozenset({"other", "origin"})
+_NOT_EVENT_ROLES = frozenset({"other", "origin", "dateline"})
 
 
 @dataclass(frozen=True, slots=True)
