@@ -153,3 +153,29 @@ def locate(lat: float, lon: float) -> AdminAreas | None:
     """admin1-3 of a point in Syria (OCHA names), None elsewhere; cached per point."""
     index = admin_index()
     return index.locate(lat, lon) if index else None
+
+
+@cache
+def outlines(level: int) -> dict[str, Any]:
+    """The admin areas of one level as a GeoJSON FeatureCollection (for the map): each a
+    MultiPolygon of its simplified rings, with its name, P-code and parents."""
+    index = admin_index()
+    features = []
+    for area in index.areas(level) if index else []:
+        props = {k: area[k] for k in ("name", "name_ar", "pcode", "admin1", "admin2") if k in area}
+        features.append(
+            {
+                "type": "Feature",
+                "id": area["pcode"],
+                "geometry": {
+                    "type": "MultiPolygon",
+                    "coordinates": [[[list(p) for p in ring]] for ring in area["rings"]],
+                },
+                "properties": {**props, "level": level},
+            }
+        )
+    return {
+        "type": "FeatureCollection",
+        "features": features,
+        "attribution": "OCHA / Humanitarian Data Exchange, CC BY-IGO",
+    }
