@@ -144,7 +144,9 @@ def line(label: str, q: dict) -> str:
     )
 
 
-def run(extractor: Extractor, *, full: bool = False, dev: bool = True, sample: int = SAMPLE_SIZE) -> dict:
+def run(
+    extractor: Extractor, *, full: bool = False, dev: bool = True, sample: int = SAMPLE_SIZE
+) -> dict:
     """All place figures, printed as they come; the dict goes into quality.json."""
     report: dict = {}
     if SYRIA.exists():

@@ -34,8 +34,8 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from fogwatch.places.geo import AdminIndex, simplify_ring
 from fogwatch.places.builtin import admin_areas
+from fogwatch.places.geo import AdminIndex, simplify_ring
 from fogwatch.places.keys import fold_key, skeleton
 
 REPO = Path(__file__).resolve().parents[1]
@@ -129,7 +129,9 @@ def ocha_points(boundaries: Path) -> list[dict]:
     caps = _shape_reader(boundaries / "syr_admincapitals")
     for rec in caps.records():
         r = rec.as_dict()
-        names = [_centre(n) for n in (r["name"], r.get("name_1"), r.get("name_2"), r.get("name_3")) if n]
+        names = [
+            _centre(n) for n in (r["name"], r.get("name_1"), r.get("name_2"), r.get("name_3")) if n
+        ]
         if not names or r["adm_p_lvl"] == 0:
             continue
         feature = "city" if r["adm_p_lvl"] in (1, 2) else "town"

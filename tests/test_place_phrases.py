@@ -12,8 +12,8 @@ import datetime as dt
 import pytest
 
 from fogwatch.model import Document
-from fogwatch.places.resolver import haversine_km
 from fogwatch.pipeline import prepare
+from fogwatch.places.resolver import haversine_km
 
 # (sentence, expected lat, lon, max km, precision or None for "any")
 PHRASES = [
@@ -22,7 +22,13 @@ PHRASES = [
     ("Clashes killed three fighters in Tell Halaf in the Hasakah countryside.", 36.83, 40.03, 8, 1),
     ("Gunmen killed two soldiers in Tall Salhab of Hama.", 35.31, 36.38, 8, 1),
     # a village named the same in two governorates: the one in the governorate named
-    ("Shelling killed two civilians in Suran in the northern Hama countryside.", 35.29, 36.74, 10, 1),
+    (
+        "Shelling killed two civilians in Suran in the northern Hama countryside.",
+        35.29,
+        36.74,
+        10,
+        1,
+    ),
     ("Shelling killed two civilians in Suran in the Aleppo countryside.", 36.58, 37.05, 15, 1),
     # X, south of Y / N km east of X
     ("An explosion killed five people 10 km east of Manbij on Monday.", 36.53, 37.95, 20, 2),
@@ -35,9 +41,21 @@ PHRASES = [
         15,
         2,
     ),
-    ("Rebels ambushed an army convoy on the Hama-Salamiyah road, killing six.", 35.07, 36.92, 15, 2),
+    (
+        "Rebels ambushed an army convoy on the Hama-Salamiyah road, killing six.",
+        35.07,
+        36.92,
+        15,
+        2,
+    ),
     # the X front / axis, camps, airbases, checkpoints
-    ("Three fighters were killed on the Kabani front in the Latakia countryside.", None, None, 0, None),
+    (
+        "Three fighters were killed on the Kabani front in the Latakia countryside.",
+        None,
+        None,
+        0,
+        None,
+    ),
     ("Two guards were killed in clashes inside al-Hol camp.", 36.38, 41.15, 10, None),
     ("Drones attacked the Hmeimim airbase, killing two Russian soldiers.", 35.41, 35.95, 10, 2),
     ("Gunmen killed a soldier at a checkpoint near Tal Tamr.", 36.65, 40.37, 10, 2),

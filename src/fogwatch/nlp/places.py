@@ -228,9 +228,7 @@ def _place_spans(doc: Doc, sent: Span, ents: list[Span]) -> list[Span]:
     extra = _cue_spans(doc, sent, ents)
     if not extra:
         return ents
-    kept = [
-        e for e in ents if not any(x.start <= e.start and e.end <= x.end for x in extra)
-    ]
+    kept = [e for e in ents if not any(x.start <= e.start and e.end <= x.end for x in extra)]
     return sorted([*kept, *extra], key=lambda x: x.start)
 
 
@@ -340,9 +338,9 @@ def mentions_in(doc: Doc, sent: Span, ents: list[Span] | None = None) -> list[Pl
     # lists share their holder: "X, Y and Z villages in the Hama countryside"
     for m, n in reversed(list(zip(out, out[1:], strict=False))):
         gap = doc.text[m.end : n.start].strip().lower()
-        if not m.admin_hint and n.admin_hint and gap in (",", "and", ", and", "&"):
-            if m.role in ("in", "near", "between"):
-                m.admin_hint = n.admin_hint
+        listed = gap in (",", "and", ", and", "&") and m.role in ("in", "near", "between")
+        if listed and not m.admin_hint and n.admin_hint:
+            m.admin_hint = n.admin_hint
     return out
 
 

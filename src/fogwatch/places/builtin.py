@@ -14,9 +14,9 @@ are found by the exact-fold key of any of their names.
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 import re
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any

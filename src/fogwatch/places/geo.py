@@ -88,9 +88,7 @@ class AdminIndex:
 
     def __init__(self, data: dict[str, Any]) -> None:
         self.data = data
-        self._areas = [
-            (_bbox(a["rings"]), a) for a in data["levels"]["3"] if a["rings"]
-        ]
+        self._areas = [(_bbox(a["rings"]), a) for a in data["levels"]["3"] if a["rings"]]
 
     def locate(self, lat: float, lon: float) -> AdminAreas | None:
         """The admin areas holding the point, or None outside Syria."""
@@ -121,7 +119,11 @@ def _ring_km(lon: float, lat: float, ring: Ring, coslat: float) -> float:
     for (ax, ay), (bx, by) in zip(ring, ring[1:], strict=False):
         ax, bx = ax * coslat, bx * coslat
         dx, dy = bx - ax, by - ay
-        t = 0.0 if dx == dy == 0 else max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy)))
+        t = (
+            0.0
+            if dx == dy == 0
+            else max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy)))
+        )
         d = math.hypot(px - (ax + t * dx), py - (ay + t * dy))
         best = min(best, d)
     return best * 111.2

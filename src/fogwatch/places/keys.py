@@ -185,8 +185,17 @@ _AR_CONSONANTS = str.maketrans({
 #: Latin digraphs first, then single letters: vowels and the semivowels w/y carry no
 #: consonant in the skeleton (Arabic writes long vowels with و/ي), q/c -> k, p -> b, v -> f.
 _LATIN_SKELETON = (
-    ("sch", "S"), ("sh", "S"), ("ch", "S"), ("kh", "X"), ("gh", "g"), ("dh", "z"),
-    ("th", "t"), ("ph", "f"), ("ck", "k"), ("dj", "j"), ("ou", ""),
+    ("sch", "S"),
+    ("sh", "S"),
+    ("ch", "S"),
+    ("kh", "X"),
+    ("gh", "g"),
+    ("dh", "z"),
+    ("th", "t"),
+    ("ph", "f"),
+    ("ck", "k"),
+    ("dj", "j"),
+    ("ou", ""),
 )  # fmt: skip
 _LATIN_SINGLE = str.maketrans(
     {"a": "", "e": "", "i": "", "o": "", "u": "", "w": "", "y": "", "q": "k", "c": "k",

@@ -196,9 +196,7 @@ class _Anchor:
     admin: bool = False  # a governorate
 
 
-def _distinct_skeleton(
-    out: list[Candidate], name: str, country: str | None
-) -> list[Candidate]:
+def _distinct_skeleton(out: list[Candidate], name: str, country: str | None) -> list[Candidate]:
     """Raise skeleton-only candidates when the skeleton is long and all of its places in
     the story's country lie within 10 km of each other (one place, several sources)."""
     if len(skeleton_key(name)) < _SKEL_UNIQUE_MIN:
@@ -723,9 +721,7 @@ class PlaceResolver:
             )
         return self._fallback(first, mentions, parsed, roles, resolved, ranked, marked, country)
 
-    def _story_country(
-        self, names: Sequence[str], others: Sequence[str], country: str
-    ) -> str:
+    def _story_country(self, names: Sequence[str], others: Sequence[str], country: str) -> str:
         """The story's country: the caller's guess (fogwatch reads Syria by default)
         unless no name in the claim or its segment is known there and the names that are
         known exactly (fold match) point to one other country ("Ternopil", "Morelia")."""
