@@ -58,6 +58,9 @@ _OTHER_ADMIN1_PENALTY = 0.15
 #: The same when the text says which place holds this one ("X in Y", "X, Y").
 _OUTSIDE_HOLDER_PENALTY = 0.30
 _INSIDE_HOLDER_BONUS = 0.05
+#: When nothing resolves and nothing holds the mention, its best candidate in the story's
+#: country is used at precision 2 if it scores at least this much.
+WEAK_MIN = 0.45
 _POPULATED = frozenset({"city", "town", "village", "neighbourhood", "site"})
 _SPECIFICITY = {
     "neighbourhood": 0,
@@ -665,6 +668,7 @@ class PlaceResolver:
         if country is not None:
             country = self._story_country(names, seg_names, country)
         resolved: list[Candidate | None] = []
+        weak: list[Candidate | None] = []  # best candidates under RESOLVE_MIN
         roles: list[str] = []
         for i, (m, p) in enumerate(zip(mentions, parsed, strict=True)):
             role = m.role or "in"
@@ -682,6 +686,7 @@ class PlaceResolver:
             if cands and m.admin_hint:
                 cands = self._within_holder(cands, m.admin_hint, country)
             resolved.append(cands[0] if cands and cands[0].score >= RESOLVE_MIN else None)
+            weak.append(cands[0] if cands and resolved[-1] is None else None)
 
         seats = [self._is_seat_name(p.name) for p in parsed]
         specific = [
@@ -719,7 +724,20 @@ class PlaceResolver:
             return self._location(
                 cand, mentions[first].text, self._precision(cand, roles[first], parsed[first])
             )
-        return self._fallback(first, mentions, parsed, roles, resolved, ranked, marked, country)
+        found = self._fallback(first, mentions, parsed, roles, resolved, ranked, marked, country)
+        if found is not None:
+            return found
+        # last resort: a weak match in the story's country, at precision 2, beats nothing
+        for i in ranked:
+            c = weak[i]
+            if (
+                c is not None
+                and roles[i] not in _NOT_EVENT_ROLES
+                and c.score >= WEAK_MIN
+                and c.place.country == country
+            ):
+                return self._location(c, mentions[i].text, 2)
+        return None
 
     def _story_country(self, names: Sequence[str], others: Sequence[str], country: str) -> str:
         """The story's country: the caller's guess (fogwatch reads Syria by default)
