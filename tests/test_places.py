@@ -508,11 +508,9 @@ def test_incoherence_skips_only_distances_that_cannot_be_near(candidate, anchors
 def test_weak_match_is_a_last_resort_at_precision_2(resolver: PlaceResolver) -> None:
     """A name only weakly matched (a consonant skeleton with a distant spelling) is used
     when nothing else resolves, at precision 2; never for a mention that is not the
-    event's place, and never over a resolved mention."""
+    event's place."""
     weak = resolver.candidates("Jobar", country="SY")[0]
     assert 0.45 <= weak.score < RESOLVE_MIN and weak.country == "SY"
     loc = resolver.resolve([mention("Jobar")])
     assert loc is not None and loc.precision == 2 and loc.gazetteer_id == weak.id
     assert resolver.resolve([mention("Jobar", role="other")]) is None
-    loc = resolver.resolve([mention("Jobar"), mention("Saraqib", start=20)])
-    assert loc is not None and loc.name == "Saraqib"
