@@ -86,3 +86,18 @@ def test_skeleton_meets_across_scripts(latin: tuple[str, ...], arabic: str) -> N
 def test_skeleton_keeps_consonants_apart() -> None:
     assert skeleton("Saraqib") != skeleton("Sarmada")
     assert skeleton("Hama") != skeleton("Homs")
+
+
+def test_acled_export_carries_the_polygon_admin_levels() -> None:
+    """A located claim gets admin2/admin3 from the polygons, and the ACLED row keeps them."""
+    from fogwatch.model import PlaceMention
+    from fogwatch.places.resolver import PlaceResolver
+    from fogwatch.store.exports import acled_row
+
+    loc = PlaceResolver.default().resolve([PlaceMention(text="Saraqib", start=0, end=7)])
+    assert loc is not None
+    areas = locate(loc.lat, loc.lon)
+    assert areas is not None and (loc.admin2, loc.admin3) == (areas.admin2, areas.admin3)
+    item = {"id": "i-1", "date": "2017-03-14", "location": loc.model_dump(mode="json")}
+    row = acled_row(item, [], 0)
+    assert (row["admin1"], row["admin2"], row["admin3"]) == ("Idlib", "Idleb", "Saraqab")
