@@ -189,6 +189,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"extraction speed: {q['words_per_second']:.0f} words/s")
         for line, count in q["confusion_top"]:
             print(f"  confusion {count:4d}  {line}")
+    if not args.skip_acled:  # places: benchmarks/quality_places.py
+        import quality_places
+
+        report["places"] = quality_places.run(extractor)
     if args.json_out:
         args.json_out.write_text(json.dumps(report, indent=2) + "\n")
     return 0

@@ -189,6 +189,20 @@ def test_map_timeline_and_list_load(server, page):
     # Natural Earth countries, from the package; fetched after the page, so wait for them.
     p.wait_for_function("document.querySelectorAll('path.land').length > 100", timeout=15000)
     assert p.locator("img.leaflet-tile").count() == 0  # no tile server asked for
+    # Syria's 14 governorates and 62 districts, served from the package after the countries
+    p.wait_for_function(
+        "document.querySelectorAll('path.admin-outline.admin-1').length >= 14", timeout=15000
+    )
+    assert p.locator("path.admin-outline.admin-2").count() >= 62
+    # a label for every place that holds a located incident
+    listed = p.request.get(f"{server.url}/api/incidents?limit=100").json()
+    places = {
+        i["location"]["name"]
+        for i in listed["items"]
+        if i.get("location") and i["location"].get("lat") is not None
+    }
+    labels = set(p.locator(".place-label span").all_text_contents())
+    assert places and labels == places
     shot(page, "map.png")
     assert not page.errors and not page.violations()
 

@@ -92,6 +92,8 @@ class Location(Record):
     lon: float | None = None
     country: str | None = None
     admin1: str | None = None
+    admin2: str | None = Field(None, description="District (OCHA name), from the polygons.")
+    admin3: str | None = Field(None, description="Sub-district (OCHA name), from the polygons.")
     precision: int | None = Field(None, ge=1, le=3, description="ACLED geo_precision 1-3.")
     text: str | None = None
     gazetteer_id: str | None = None

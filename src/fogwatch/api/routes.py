@@ -288,6 +288,19 @@ def get_facets(request: Request) -> Any:
     return queries.facets(store_of(request))
 
 
+@router.get("/api/admin-areas", include_in_schema=False)
+def get_admin_areas(level: Annotated[int, Query(ge=1, le=3)] = 1) -> JSONResponse:
+    """Syrian governorate (1), district (2) or sub-district (3) outlines as GeoJSON, from
+    the package (OCHA, CC BY-IGO): the map draws them with no network."""
+    from fogwatch.places.geo import outlines
+
+    return JSONResponse(
+        outlines(level),
+        media_type=GEOJSON_MEDIA_TYPE,
+        headers={"Cache-Control": "public, max-age=86400"},
+    )
+
+
 @router.get("/api/config", response_model=UiConfig, tags=["meta"], summary="UI settings")
 def get_config(request: Request) -> Any:
     """What the web UI needs to know about this server (the optional tile layer)."""

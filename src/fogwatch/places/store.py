@@ -6,7 +6,8 @@ written, and keeping it apart lets the claim database move to PostgreSQL without
 a quarter of a million places along.
 
 Layout: ``places`` holds one row per place; ``keys`` maps every name's two matching keys
-(level 0 = exact fold, level 1 = loose, see ``keys.py``) to the place; ``sources`` records
+(level 0 = exact fold, level 1 = loose, level 2 = consonant skeleton for Syrian and
+Iraqi places, see ``keys.py``) to the place; ``sources`` records
 what was loaded and from where; ``meta`` holds the schema version and build timings.
 """
 
@@ -23,9 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fogwatch import settings
-from fogwatch.places.keys import fold, keys
+from fogwatch.places.keys import fold, keys, skeleton
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 FILE_NAME = "gazetteer.sqlite"
 
 #: Feature classes, coarsest first. ``region`` is a named area without borders
@@ -146,18 +147,28 @@ def _row_to_place(row: tuple) -> Place:
     )
 
 
+#: Countries whose places are also indexed by consonant skeleton (level 2): the Arabic
+#: script names of OpenStreetMap meet English transliterations only there.
+SKELETON_COUNTRIES = frozenset({"SY", "IQ"})
+#: Skeletons shorter than this ("dr", "hm") name too many places to be worth a lookup.
+SKELETON_MIN = 3
+
+
 def _key_rows(place: Place, pk: int, loose: bool) -> set[tuple[str, int, int]]:
     """Index rows for one place: the fold key of every name, and the loose key too when
     ``loose`` (the world-wide build skips loose keys for small places far from the
     region fogwatch covers, which halves its time)."""
     if loose:
         rows: set[tuple[str, int, int]] = set()
+        skel = place.country in SKELETON_COUNTRIES
         for name in place.names:
             fk, lk = keys(name)
             if fk:
                 rows.add((fk, 0, pk))
             if lk:
                 rows.add((lk, 1, pk))
+            if skel and len(sk := skeleton(name)) >= SKELETON_MIN:
+                rows.add((sk, 2, pk))
         return rows
     return {(fk, 0, pk) for fk in map(fold, place.names) if fk}
 
@@ -323,9 +334,15 @@ class Gazetteer:
             return self._conn.execute(sql, args).fetchall()
 
     def lookup(
-        self, fold: str, loose: str, *, country: str | None = None, limit: int = 60
+        self,
+        fold: str,
+        loose: str,
+        *,
+        country: str | None = None,
+        limit: int = 60,
+        skeleton: str | None = None,
     ) -> list[tuple[int, Place]]:
-        """Places whose fold key or loose key matches, as ``(level, place)``.
+        """Places whose fold key, loose key or skeleton matches, as ``(level, place)``.
 
         Ordered by the given country first, then population, and capped at ``limit``, so
         a common loose key ("sana" names hundreds of places worldwide) cannot flood the
@@ -334,8 +351,9 @@ class Gazetteer:
         rows = self._query(
             f"SELECT k.level, {_P_COLUMNS} FROM keys k JOIN places p ON p.pk = k.place "
             "WHERE (k.key = ? AND k.level = 0) OR (k.key = ? AND k.level = 1) "
+            "OR (k.key = ? AND k.level = 2) "
             "ORDER BY k.level, p.country IS ? DESC, p.population DESC LIMIT ?",
-            (fold, loose, country, limit),
+            (fold, loose, skeleton or "", country, limit),
         )
         best: dict[int, tuple[int, Place]] = {}
         for row in rows:

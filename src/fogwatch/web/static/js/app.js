@@ -125,7 +125,10 @@ async function main() {
     $("attribution").append(config.tile_attribution || "Map tiles: " + new URL(config.tile_url.replace("{s}", "a")).host);
     $("attribution").append(" · ");
   }
-  $("attribution").append("Borders: Natural Earth (public domain) via world-atlas · fogwatch ", config.version);
+  $("attribution").append(
+    "Borders: Natural Earth (public domain) via world-atlas; Syrian admin areas: OCHA/HDX (CC BY-IGO) · fogwatch ",
+    config.version,
+  );
   state.map = new IncidentMap($("map"), config);
   state.timeline = new Timeline($("timeline"), (range) => {
     state.range = range;

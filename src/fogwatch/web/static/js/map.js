@@ -1,11 +1,14 @@
 // The incident map: Natural Earth countries drawn from the bundled GeoJSON (no tile
-// server needed), an optional tile layer, and one circle per located incident,
-// coloured by grade and sized by the best estimate of the dead, clustered when zoomed out.
+// server needed), Syria's governorate and district outlines (OCHA, served by the API from
+// the package), an optional tile layer, one circle per located incident, coloured by
+// grade and sized by the best estimate of the dead, clustered when zoomed out, and a label
+// for each place that holds incidents.
 
 import { GRADE_COLOURS, GRADE_HELP, figuresText, placeText, typeText } from "./format.js";
 import { h, route } from "./dom.js";
 
 const L = window.L;
+const LABELS = 60;
 
 export function radius(incident) {
   const best = incident.killed ? incident.killed.best ?? incident.killed.low ?? 0 : 0;
@@ -59,6 +62,9 @@ export class IncidentMap {
       maxZoom: 14,
     }).setView([34.8, 38.5], 6);
     this.map.createPane("land").style.zIndex = 250;
+    this.map.createPane("admin").style.zIndex = 260;
+    this.map.createPane("labels").style.zIndex = 640;
+    this.map.getPane("labels").style.pointerEvents = "none";
     if (config.tile_url) {
       L.tileLayer(config.tile_url, { maxZoom: 18 }).addTo(this.map);
     }
@@ -71,8 +77,46 @@ export class IncidentMap {
     });
     this.map.addLayer(this.cluster);
     legend().addTo(this.map);
+    this.labels = L.layerGroup().addTo(this.map);
     this.fitted = false;
-    this.basemap = this.loadCountries(!config.tile_url);
+    this.basemap = this.loadCountries(!config.tile_url).then(() => this.loadAdminAreas());
+  }
+
+  async loadAdminAreas() {
+    // districts first, so governorate lines draw over them
+    for (const level of [2, 1]) {
+      const response = await fetch(`/api/admin-areas?level=${level}`);
+      if (!response.ok) continue;
+      const data = await response.json();
+      L.geoJSON(data, {
+        pane: "admin",
+        interactive: false,
+        style: () => ({ className: `admin-outline admin-${level}`, weight: level === 1 ? 1.4 : 0.6, fill: false }),
+      }).addTo(this.map);
+    }
+  }
+
+  showLabels(incidents) {
+    // one label per place holding incidents, busiest first, at most LABELS of them
+    const places = new Map();
+    for (const incident of incidents) {
+      const loc = incident.location;
+      if (!loc || loc.lat == null || loc.lon == null || !loc.name) continue;
+      const key = `${loc.name}|${loc.lat.toFixed(2)}|${loc.lon.toFixed(2)}`;
+      const seen = places.get(key) || { loc, count: 0 };
+      seen.count += 1;
+      places.set(key, seen);
+    }
+    this.labels.clearLayers();
+    const busiest = [...places.values()].sort((a, b) => b.count - a.count).slice(0, LABELS);
+    for (const { loc } of busiest) {
+      L.marker([loc.lat, loc.lon], {
+        pane: "labels",
+        interactive: false,
+        keyboard: false,
+        icon: L.divIcon({ className: "place-label", html: h("span", {}, loc.name), iconSize: null }),
+      }).addTo(this.labels);
+    }
   }
 
   async loadCountries(filled) {
@@ -115,6 +159,7 @@ export class IncidentMap {
       this.fitted = true;
     }
     this.cluster.addLayers(markers);
+    this.showLabels(incidents);
     return markers.length;
   }
 
