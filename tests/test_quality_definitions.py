@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from fogwatch.model import ActorRef, Claim, Count, Evidence, Location
+from fogwatch.model import ActorRef, Claim, Count, Evidence
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 import quality  # noqa: E402
