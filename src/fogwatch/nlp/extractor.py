@@ -41,6 +41,7 @@ from fogwatch.nlp.dates import warm_up as warm_up_dates
 from fogwatch.nlp.pipeline import build_nlp
 from fogwatch.nlp.places import default_resolver
 from fogwatch.nlp.prefilter import Prefilter
+from fogwatch.nlp.roles import assign_roles
 
 log = logging.getLogger(__name__)
 
@@ -390,7 +391,7 @@ class Extractor:
                     place_mentions=places,
                 )
             )
-        return out
+        return assign_roles(out, document)
 
     def _locate(
         self, places: list[PlaceMention], context: str, segment_places: list[PlaceMention]
