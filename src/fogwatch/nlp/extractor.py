@@ -38,6 +38,7 @@ from fogwatch.model import (
 )
 from fogwatch.nlp.dates import resolve as resolve_date
 from fogwatch.nlp.dates import warm_up as warm_up_dates
+from fogwatch.nlp.perpetrators import fill_perpetrators
 from fogwatch.nlp.pipeline import build_nlp
 from fogwatch.nlp.places import default_resolver
 from fogwatch.nlp.prefilter import Prefilter
@@ -391,7 +392,7 @@ class Extractor:
                     place_mentions=places,
                 )
             )
-        return assign_roles(out, document)
+        return fill_perpetrators(assign_roles(out, document), document)
 
     def _locate(
         self, places: list[PlaceMention], context: str, segment_places: list[PlaceMention]
