@@ -43,6 +43,7 @@ from fogwatch.nlp.pipeline import build_nlp
 from fogwatch.nlp.places import default_resolver
 from fogwatch.nlp.prefilter import Prefilter
 from fogwatch.nlp.roles import assign_roles
+from fogwatch.nlp.typing_rules import retype
 
 log = logging.getLogger(__name__)
 
@@ -392,7 +393,7 @@ class Extractor:
                     place_mentions=places,
                 )
             )
-        return fill_perpetrators(assign_roles(out, document), document)
+        return fill_perpetrators(assign_roles(retype(out), document), document)
 
     def _locate(
         self, places: list[PlaceMention], context: str, segment_places: list[PlaceMention]

@@ -37,6 +37,7 @@ class RoleRules:
     old_after_days: int
     points: dict[str, int]
     min_score: int
+    lead_precedence: list[str]
 
 
 @cache
@@ -49,6 +50,7 @@ def default_rules() -> RoleRules:
         old_after_days=int(bg.get("old_after_days", 60)),
         points={k: int(v) for k, v in (main.get("points") or {}).items()},
         min_score=int(main.get("min_score", 2)),
+        lead_precedence=list(main.get("lead_precedence") or []),
     )
 
 
@@ -143,6 +145,14 @@ def _title_score(claim: Claim, title: str, numbers: set[int], types: set[str], r
     return score
 
 
+def _rank(claim: Claim, precedence: list[str]) -> int:
+    """Position of the claim's sub-type (else event type) in the lead precedence."""
+    for key in (claim.sub_event_type, claim.event_type):
+        if key in precedence:
+            return precedence.index(key)
+    return len(precedence)
+
+
 def assign_roles(
     claims: list[Claim],
     document: Document,
@@ -171,7 +181,8 @@ def assign_roles(
             main = [c for c, s in zip(news, scores, strict=True) if s == best]
     if not main:
         lead = next((c for c in news if c.event_type), news[0])
-        main = [c for c in news if c.evidence.start == lead.evidence.start]
+        same = [c for c in news if c.evidence.start == lead.evidence.start]
+        main = [min(same, key=lambda c: _rank(c, rules.lead_precedence))]
     for c in main:
         c.role = "main"
     return claims

@@ -1,0 +1,97 @@
+"""Claim-level typing rules that need the whole claim: its victims, targets and words.
+
+The event typer decides a sub-type from the trigger and its arguments; some of ACLED's
+distinctions depend on more than that, and an analyst applies them to the finished
+record (rules and words in `data/type_rules.yaml`, documented in docs/extraction.md):
+
+- an exchange of fire or shelling between two armed sides is an Armed clash;
+- an Attack (Violence against civilians) whose victims are armed and not civilians is
+  an Armed clash: Attack needs unarmed or unresisting victims;
+- a protest whose protesters are violent is a Violent demonstration (Riots); a peaceful
+  protest broken up by security forces is a Protest with intervention.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from fogwatch.model import Claim
+from fogwatch.nlp.lexicon import Lexicon, default_lexicon, load_table
+
+TABLE = "type_rules.yaml"
+
+
+@dataclass
+class PatternRule:
+    applies_to: frozenset[str]
+    becomes: str
+    patterns: list[re.Pattern[str]]
+
+    def matches(self, claim: Claim) -> bool:
+        return claim.sub_event_type in self.applies_to and any(
+            p.search(claim.evidence.text) for p in self.patterns
+        )
+
+
+@dataclass
+class TypeRules:
+    pattern_rules: list[PatternRule]
+    armed_applies_to: frozenset[str]
+    armed_becomes: str
+    armed_inter: frozenset[int]
+
+
+def _pattern_rule(entry: dict) -> PatternRule:
+    return PatternRule(
+        applies_to=frozenset(entry.get("applies_to", [])),
+        becomes=entry["becomes"],
+        patterns=[re.compile(p, re.IGNORECASE) for p in entry.get("patterns", [])],
+    )
+
+
+@cache
+def default_rules() -> TypeRules:
+    data = load_table(TABLE)
+    armed = data.get("armed_victims", {})
+    return TypeRules(
+        pattern_rules=[
+            _pattern_rule(data[k])
+            for k in ("reciprocal", "protest_violence", "protest_intervention")
+            if k in data
+        ],
+        armed_applies_to=frozenset(armed.get("applies_to", [])),
+        armed_becomes=armed.get("becomes", "Armed clash"),
+        armed_inter=frozenset(int(i) for i in armed.get("armed_inter", [])),
+    )
+
+
+def armed_victims(claim: Claim, rules: TypeRules) -> bool:
+    """Are the claim's victims armed, and none of them civilians?"""
+    v = claim.victims
+    if v.civilians or v.children or v.women:
+        return False
+    if any(t.inter == 7 or (t.side or "") == "civilian" for t in claim.targets):
+        return False
+    if claim.targets and all(t.inter in rules.armed_inter for t in claim.targets):
+        return True
+    return bool(v.combatants) and not claim.targets
+
+
+def retype(claims: list[Claim], rules: TypeRules | None = None, lex: Lexicon | None = None):
+    """Apply the rules to one document's claims, in place; returns the same list."""
+    rules = rules or default_rules()
+    lex = lex or default_lexicon()
+    for c in claims:
+        new = None
+        for rule in rules.pattern_rules:
+            if rule.matches(c):
+                new = rule.becomes
+                break
+        if new is None and c.sub_event_type in rules.armed_applies_to and armed_victims(c, rules):
+            new = rules.armed_becomes
+        if new is not None and new != c.sub_event_type:
+            c.sub_event_type = new
+            c.event_type = lex.event_type_of(new) or c.event_type
+    return claims
