@@ -135,3 +135,44 @@ def test_claim_level_type_rules(sub, text, victims, want):
     c = _claim(sub, text, victims)
     retype([c])
     assert c.sub_event_type == want
+
+
+@pytest.mark.parametrize(
+    ("text", "sub"),
+    [
+        (
+            "Turkish and Russian troops conducted a joint patrol near the town of Darbasiyah.",
+            "Change to group/activity",
+        ),
+        (
+            "The army sent reinforcements to the town of Saraqib on Sunday.",
+            "Change to group/activity",
+        ),
+        (
+            "Turkish forces established a new military post near the village of Nayrab.",
+            "Headquarters or base established",
+        ),
+        # a strategic word next to violence does not make the event strategic
+        ("Army units deployed near the town of Saraqib clashed with rebels.", "Armed clash"),
+    ],
+)
+def test_strategic_developments(extractor, text, sub):
+    assert main_sub(extractor, text) == sub
+
+
+@pytest.mark.parametrize(
+    ("sub", "text", "want"),
+    [
+        (
+            "Armed clash",
+            "Residents demonstrated and clashed with police in the market.",
+            "Violent demonstration",
+        ),
+        ("Armed clash", "Two groups clashed with sticks over a land dispute.", "Mob violence"),
+        ("Armed clash", "Rebels clashed with the army near the dam.", "Armed clash"),
+    ],
+)
+def test_crowd_and_mob_clashes(sub, text, want):
+    c = _claim(sub, text)
+    retype([c])
+    assert c.sub_event_type == want

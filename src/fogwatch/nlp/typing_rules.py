@@ -8,7 +8,10 @@ record (rules and words in `data/type_rules.yaml`, documented in docs/extraction
 - an Attack (Violence against civilians) whose victims are armed and not civilians is
   an Armed clash: Attack needs unarmed or unresisting victims;
 - a protest whose protesters are violent is a Violent demonstration (Riots); a peaceful
-  protest broken up by security forces is a Protest with intervention.
+  protest broken up by security forces is a Protest with intervention;
+- a clash set in a protest is a Violent demonstration; unorganised groups fighting with
+  sticks or stones, with no armed group or state force among the parties, is Mob
+  violence.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ class TypeRules:
     armed_applies_to: frozenset[str]
     armed_becomes: str
     armed_inter: frozenset[int]
+    mob: PatternRule | None = None
 
 
 def _pattern_rule(entry: dict) -> PatternRule:
@@ -58,12 +62,13 @@ def default_rules() -> TypeRules:
     return TypeRules(
         pattern_rules=[
             _pattern_rule(data[k])
-            for k in ("reciprocal", "protest_violence", "protest_intervention")
+            for k in ("reciprocal", "protest_violence", "protest_intervention", "crowd_clash")
             if k in data
         ],
         armed_applies_to=frozenset(armed.get("applies_to", [])),
         armed_becomes=armed.get("becomes", "Armed clash"),
         armed_inter=frozenset(int(i) for i in armed.get("armed_inter", [])),
+        mob=_pattern_rule(data["mob_clash"]) if "mob_clash" in data else None,
     )
 
 
@@ -91,6 +96,13 @@ def retype(claims: list[Claim], rules: TypeRules | None = None, lex: Lexicon | N
                 break
         if new is None and c.sub_event_type in rules.armed_applies_to and armed_victims(c, rules):
             new = rules.armed_becomes
+        if (
+            new is None
+            and rules.mob is not None
+            and rules.mob.matches(c)
+            and not any(a.inter in rules.armed_inter for a in c.perpetrators + c.targets)
+        ):
+            new = rules.mob.becomes
         if new is not None and new != c.sub_event_type:
             c.sub_event_type = new
             c.event_type = lex.event_type_of(new) or c.event_type
