@@ -176,3 +176,24 @@ def test_crowd_and_mob_clashes(sub, text, want):
     c = _claim(sub, text)
     retype([c])
     assert c.sub_event_type == want
+
+
+@pytest.mark.parametrize(
+    ("text", "sub"),
+    [
+        # the means, not the victims, decide remote violence (cause of death follows it)
+        ("US-led strikes killed 14 civilians in the village of Tokhar.", "Air/drone strike"),
+        (
+            "The coalition struck a school in the town of Mansoura, killing 9 civilians.",
+            "Air/drone strike",
+        ),
+        (
+            "A bombing at a market in the town of Azaz killed 6 civilians.",
+            "Remote explosive/landmine/IED",
+        ),
+        # a shooting of civilians stays an attack
+        ("Gunmen attacked a bus in the town of Nawa, killing 3 civilians.", "Attack"),
+    ],
+)
+def test_cause_follows_the_weapon(extractor, text, sub):
+    assert main_sub(extractor, text) == sub
