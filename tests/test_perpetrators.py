@@ -116,3 +116,23 @@ def test_fill_keeps_a_known_perpetrator(finder):
     c = _claim("Regime warplanes struck the town.", perps=[kept])
     finder.fill([c], doc)
     assert [p.name for p in c.perpetrators] == ["Military Forces of Syria"]
+
+
+@pytest.mark.parametrize(
+    ("headline", "actor"),
+    [
+        ("Kurdish forces kill 40 militants near Manbij", "Syrian Democratic Forces"),
+        ("Islamic State seizes gas field east of Homs", "Islamic State"),
+        ("Regime commits massacre in eastern Ghouta", "Military Forces of Syria"),
+        ("Rebels attacked by government forces near Hama", "Military Forces of Syria"),
+        ("Villagers killed as fighting rages near Hama", None),
+    ],
+)
+def test_headline_subject_of_a_violent_verb(finder, headline, actor):
+    got = finder.named(headline)
+    assert (got[0].name if got else None) == actor
+
+
+@pytest.mark.parametrize("text", ["Date of publication 12 August 2016", "Fri Apr 29 2016"])
+def test_a_dateline_is_never_an_actor(finder, text):
+    assert finder.not_an_actor(ActorRef(name=text, text=text))

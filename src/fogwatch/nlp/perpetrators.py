@@ -28,6 +28,7 @@ TABLE = "perpetrators.yaml"
 _VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.'’-]*")
 _MAX_MODIFIER = 4
+_PASSIVE_AUX = frozenset({"was", "were", "been", "being", "is", "are", "be", "got"})
 
 
 @dataclass
@@ -42,6 +43,8 @@ class Implied:
 class PerpetratorRules:
     attack_nouns: list[tuple[str, ...]]
     by_words: frozenset[str]
+    agent_verbs: list[tuple[str, ...]]
+    not_actor_words: frozenset[str]
     phrase_stops: frozenset[str]
     no_actor: list[tuple[str, ...]]
     not_sides: frozenset[str]
@@ -59,6 +62,8 @@ def default_rules() -> PerpetratorRules:
     return PerpetratorRules(
         attack_nouns=sorted({_words(w) for w in data.get("attack_nouns", [])}, key=len),
         by_words=frozenset(w.lower() for w in data.get("by_words", [])),
+        agent_verbs=sorted({_words(w) for w in data.get("agent_verbs", [])}, key=len),
+        not_actor_words=frozenset(str(w).lower() for w in data.get("not_actor_words", [])),
         phrase_stops=frozenset(w.lower() for w in data.get("phrase_stops", [])),
         no_actor=[_words(w) for w in data.get("no_actor", [])],
         not_sides=frozenset(data.get("not_perpetrator_sides", [])),
@@ -83,6 +88,11 @@ def _ends_with(low: list[str], i: int, phrase: tuple[str, ...]) -> bool:
     """Does `phrase` end at token i (lower-cased tokens)?"""
     n = len(phrase)
     return i + 1 >= n and tuple(low[i + 1 - n : i + 1]) == phrase
+
+
+def _starts_at(low: list[str], i: int, phrase: tuple[str, ...]) -> bool:
+    """Does `phrase` start at token i?"""
+    return tuple(low[i : i + len(phrase)]) == phrase
 
 
 class PerpetratorFinder:
@@ -112,6 +122,8 @@ class PerpetratorFinder:
             return True
         if self.is_resolved(ref) or not low:
             return False
+        if any(w in self.rules.not_actor_words or w.isdigit() for w in low):
+            return True  # a dateline or byline: "Date of publication 12 August"
         return any(_ends_with(low, len(low) - 1, p) for p in self.rules.attack_nouns)
 
     # -------------------------------------------------------------- reading
@@ -131,6 +143,19 @@ class PerpetratorFinder:
                 first = end - len(noun)
                 for start in range(first - 1, max(-1, first - 1 - _MAX_MODIFIER), -1):
                     ref = self.known(" ".join(toks[start:end]))
+                    if ref is not None:
+                        found.append((start, ref))
+                        break
+            verb = next(
+                (p for p in reversed(self.rules.agent_verbs) if _starts_at(low, i, p)), None
+            )
+            passive = (i > 0 and low[i - 1] in _PASSIVE_AUX) or (
+                verb is not None and i + len(verb) < len(low) and low[i + len(verb)] == "by"
+            )
+            if verb is not None and i > 0 and not passive:
+                # "Kurds kill 83 militants": the nearest words before the verb
+                for start in range(i - 1, max(-1, i - 1 - _MAX_MODIFIER), -1):
+                    ref = self.known(" ".join(toks[start:i]))
                     if ref is not None:
                         found.append((start, ref))
                         break
