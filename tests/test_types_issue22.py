@@ -197,3 +197,23 @@ def test_crowd_and_mob_clashes(sub, text, want):
 )
 def test_cause_follows_the_weapon(extractor, text, sub):
     assert main_sub(extractor, text) == sub
+
+
+def test_victims_named_as_members_of_an_armed_actor_make_a_clash():
+    c = _claim("Attack", "Snipers killed 2 members of the Syrian army near the town.")
+    c.killed = Count(low=2, high=2, text="killed 2 members of the Syrian army")
+    retype([c])
+    assert c.sub_event_type == "Armed clash"
+
+
+def test_storming_positions_is_an_assault_not_a_capture(extractor):
+    doc = Document(
+        id="t",
+        name="t",
+        text="Militants stormed army positions near the town of Kafr Zeita on Monday.",
+        published=dt.date(2021, 6, 3),
+        language="en",
+    )
+    subs = {c.sub_event_type for c in extractor.extract(doc)}
+    assert "Non-state actor overtakes territory" not in subs
+    assert "Armed clash" in subs

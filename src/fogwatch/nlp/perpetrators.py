@@ -101,6 +101,14 @@ class PerpetratorFinder:
     def __init__(self, rules: PerpetratorRules | None = None, actors: ActorResolver | None = None):
         self.rules = rules or default_rules()
         self.actors = actors or ActorResolver()
+        # phrases indexed by the word they end (nouns) or start (verbs) with, longest first
+        self._by_last: dict[str, list[tuple[str, ...]]] = {}
+        for p in sorted(self.rules.attack_nouns, key=len, reverse=True):
+            self._by_last.setdefault(p[-1], []).append(p)
+        self._implied_last = {p[-1] for row in self.rules.implied for p in row.words}
+        self._by_first: dict[str, list[tuple[str, ...]]] = {}
+        for p in sorted(self.rules.agent_verbs, key=len, reverse=True):
+            self._by_first.setdefault(p[0], []).append(p)
 
     # -------------------------------------------------------------- what is an actor
     def known(self, text: str) -> ActorRef | None:
@@ -133,9 +141,7 @@ class PerpetratorFinder:
         low = [t.lower() for t in toks]
         found: list[tuple[int, ActorRef]] = []
         for i in range(len(toks)):
-            noun = next(
-                (p for p in reversed(self.rules.attack_nouns) if _ends_with(low, i, p)), None
-            )
+            noun = next((p for p in self._by_last.get(low[i], ()) if _ends_with(low, i, p)), None)
             if noun is not None:
                 # the nearest modifier that names an actor: "regime shelling", not
                 # "31 dead in regime shelling"
@@ -146,9 +152,7 @@ class PerpetratorFinder:
                     if ref is not None:
                         found.append((start, ref))
                         break
-            verb = next(
-                (p for p in reversed(self.rules.agent_verbs) if _starts_at(low, i, p)), None
-            )
+            verb = next((p for p in self._by_first.get(low[i], ()) if _starts_at(low, i, p)), None)
             passive = (i > 0 and low[i - 1] in _PASSIVE_AUX) or (
                 verb is not None and i + len(verb) < len(low) and low[i + len(verb)] == "by"
             )
@@ -181,6 +185,8 @@ class PerpetratorFinder:
     def implied(self, text: str, country: str | None) -> list[ActorRef]:
         """An actor a weapon or platform in the text implies (the table's best row)."""
         low = [t.lower() for t in _tokens(text)]
+        if not self._implied_last & set(low):
+            return []
         best: tuple[float, Implied, tuple[str, ...]] | None = None
         for row in self.rules.implied:
             if row.confidence < self.rules.min_confidence:

@@ -79,9 +79,22 @@ def armed_victims(claim: Claim, rules: TypeRules) -> bool:
         return False
     if any(t.inter == 7 or (t.side or "") == "civilian" for t in claim.targets):
         return False
-    if claim.targets and all(t.inter in rules.armed_inter for t in claim.targets):
+    if claim.targets:
+        # a known armed actor, or words that name one ("faction fighters", "police")
+        return all(
+            t.inter in rules.armed_inter or (t.inter is None and t.side in ("state", "non-state"))
+            for t in claim.targets
+        )
+    if v.combatants:
         return True
-    return bool(v.combatants) and not claim.targets
+    # "killed 2 members of the Syrian army": the victims' words name an armed actor
+    text = claim.killed.text if claim.killed is not None else None
+    if text:
+        from fogwatch.nlp.perpetrators import default_finder
+
+        ref = default_finder().known(text)
+        return ref is not None and ref.inter in rules.armed_inter
+    return False
 
 
 def retype(claims: list[Claim], rules: TypeRules | None = None, lex: Lexicon | None = None):
