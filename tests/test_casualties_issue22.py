@@ -39,6 +39,8 @@ def killed(extractor, text: str) -> list[tuple]:
             "Gunmen stopped a car near the town of Jasim and shot the driver, killing him.",
             (1, 1, "exact"),
         ),
+        ("A soldier's body was found near the town of Mayadin, killed by gunmen.", (1, 1, "exact")),
+        ("Clashes near the town of Jisr al-Shughur left 1 rebel fighter dead.", (1, 1, "exact")),
         # ranges and bounds
         ("Between 8 and 11 people were killed in shelling on the town of Ariha.", (8, 11, "range")),
         # parts of one event add up
@@ -70,6 +72,7 @@ def test_killed_figures(extractor, text, figure):
         "Rebels destroyed 20 tanks near the town of Ariha.",  # not people
         "Unknown fatalities coded as 10.",  # a coder's note, not a report
         "Casualties unknown after clashes in the village of Tell Hamra.",
+        "The body of the truck was damaged in a blast in the town of Azaz.",
     ],
 )
 def test_no_figure(extractor, text):

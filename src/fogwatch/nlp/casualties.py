@@ -229,7 +229,7 @@ class CasualtyFinder:
                 j + 1 < sent.end
                 and doc[j + 1].pos_ in ("NOUN", "PROPN")
                 and doc[j + 1].dep_ != "appos"
-                and doc[j].dep_ == "compound"
+                and doc[j].dep_ in ("compound", "amod")
             ):
                 return t
             if (
@@ -465,6 +465,16 @@ class CasualtyFinder:
                     if not cands and tok.dep_ == "conj":
                         # "shot and killed a sniper": the object hangs on the first verb
                         cands += [c for c in tok.head.children if c.dep_ == "dobj"]
+            if tok.lemma_.lower() == "body" and tok.tag_ == "NN":
+                # "a soldier's body was found", "the body of a fighter": one dead
+                cands += [c for c in tok.children if c.dep_ == "poss"]
+                cands += [
+                    g
+                    for c in tok.children
+                    if c.dep_ == "prep" and c.lower_ == "of"
+                    for g in c.children
+                    if g.dep_ == "pobj"
+                ]
             if tok.lemma_.lower() == "death":
                 cands += [
                     g
