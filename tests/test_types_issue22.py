@@ -217,3 +217,22 @@ def test_storming_positions_is_an_assault_not_a_capture(extractor):
     subs = {c.sub_event_type for c in extractor.extract(doc)}
     assert "Non-state actor overtakes territory" not in subs
     assert "Armed clash" in subs
+
+
+@pytest.mark.parametrize(
+    ("perp_inter", "target_inter", "want"),
+    [
+        (2, 2, "Armed clash"),  # one armed group detains another's fighters
+        (1, 2, "Arrests"),  # a state arrests militants: an arrest
+        (2, 7, "Arrests"),  # an armed group detains civilians: not a clash
+    ],
+)
+def test_detentions_between_armed_groups(perp_inter, target_inter, want):
+    from fogwatch.model import ActorRef
+
+    c = _claim("Arrests", "The group detained three men at a checkpoint.")
+    c.killed = None
+    c.perpetrators = [ActorRef(name="A", inter=perp_inter)]
+    c.targets = [ActorRef(name="B", inter=target_inter)]
+    retype([c])
+    assert c.sub_event_type == want

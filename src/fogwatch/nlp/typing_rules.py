@@ -9,6 +9,8 @@ record (rules and words in `data/type_rules.yaml`, documented in docs/extraction
   an Armed clash: Attack needs unarmed or unresisting victims;
 - a protest whose protesters are violent is a Violent demonstration (Riots); a peaceful
   protest broken up by security forces is a Protest with intervention;
+- an armed group (not a state) detaining members of another armed group is an Armed
+  clash, not Arrests;
 - a clash set in a protest is a Violent demonstration; unorganised groups fighting with
   sticks or stones, with no armed group or state force among the parties, is Mob
   violence.
@@ -45,6 +47,9 @@ class TypeRules:
     armed_becomes: str
     armed_inter: frozenset[int]
     mob: PatternRule | None = None
+    detain_applies_to: frozenset[str] = frozenset()
+    detain_becomes: str = "Armed clash"
+    detain_perpetrator_inter: frozenset[int] = frozenset()
 
 
 def _pattern_rule(entry: dict) -> PatternRule:
@@ -69,6 +74,11 @@ def default_rules() -> TypeRules:
         armed_becomes=armed.get("becomes", "Armed clash"),
         armed_inter=frozenset(int(i) for i in armed.get("armed_inter", [])),
         mob=_pattern_rule(data["mob_clash"]) if "mob_clash" in data else None,
+        detain_applies_to=frozenset(data.get("nonstate_detains_armed", {}).get("applies_to", [])),
+        detain_becomes=data.get("nonstate_detains_armed", {}).get("becomes", "Armed clash"),
+        detain_perpetrator_inter=frozenset(
+            int(i) for i in data.get("nonstate_detains_armed", {}).get("perpetrator_inter", [])
+        ),
     )
 
 
@@ -116,6 +126,15 @@ def retype(claims: list[Claim], rules: TypeRules | None = None, lex: Lexicon | N
             and not any(a.inter in rules.armed_inter for a in c.perpetrators + c.targets)
         ):
             new = rules.mob.becomes
+        if (
+            new is None
+            and c.sub_event_type in rules.detain_applies_to
+            and c.perpetrators
+            and all(p.inter in rules.detain_perpetrator_inter for p in c.perpetrators)
+            and c.targets
+            and armed_victims(c, rules)
+        ):
+            new = rules.detain_becomes
         if new is not None and new != c.sub_event_type:
             c.sub_event_type = new
             c.event_type = lex.event_type_of(new) or c.event_type
