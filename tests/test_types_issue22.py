@@ -236,3 +236,24 @@ def test_detentions_between_armed_groups(perp_inter, target_inter, want):
     c.targets = [ActorRef(name="B", inter=target_inter)]
     retype([c])
     assert c.sub_event_type == want
+
+
+@pytest.mark.parametrize(
+    ("text", "sub"),
+    [
+        (
+            "On 3 June 2021, farmers staged a demonstration demanding fuel in the town of Afrin.",
+            "Peaceful protest",
+        ),
+        (
+            "On 3 June 2021, residents blocked roads in the town of Afrin to demand water.",
+            "Peaceful protest",
+        ),
+        (
+            "Shelling and explosions were heard in both directions of the front line near Afrin.",
+            "Armed clash",
+        ),
+    ],
+)
+def test_protests_and_frontline_exchanges(extractor, text, sub):
+    assert main_sub(extractor, text) == sub

@@ -363,6 +363,7 @@ class EventFinder:
                 and not (start <= head.head.i < end)
                 and trig.kind in ("specific", "truce")
                 and head.head.lemma_.lower() not in ("campaign", "attack", "strike", "raid")
+                and not head.head.lower_.endswith("ing")  # "a demonstration denouncing ..."
             ):
                 continue  # "protest letter", "truce talks": the word names something else
             if trig.needs_territory_object and not self._territory_object(head):
