@@ -188,3 +188,19 @@ def test_extracted_article_headline_is_main_and_recap_background(extractor):
     assert by_figure[14] == "main"
     assert by_figure[300000] == "background"
     assert by_figure.get(2, "related") == "related"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "main_sub"),
+    [
+        # a clash with supporting strikes is a battle
+        ("Troops clashed with militants, supported by air strikes.", "Armed clash"),
+        # strikes "targeting" militants show no fighting: the strike is the event
+        ("Warplanes carried out air strikes targeting militants.", "Air/drone strike"),
+    ],
+)
+def test_lead_sentence_precedence(sentence, main_sub):
+    strike = claim(1, sentence, start=0)
+    clash = claim(2, sentence, etype="Battles", sub="Armed clash", start=0)
+    assign_roles([strike, clash], doc())
+    assert [c.sub_event_type for c in (strike, clash) if c.role == "main"] == [main_sub]

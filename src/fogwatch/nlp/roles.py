@@ -38,6 +38,7 @@ class RoleRules:
     points: dict[str, int]
     min_score: int
     lead_precedence: list[str]
+    fighting: re.Pattern[str] | None = None
 
 
 @cache
@@ -51,6 +52,9 @@ def default_rules() -> RoleRules:
         points={k: int(v) for k, v in (main.get("points") or {}).items()},
         min_score=int(main.get("min_score", 2)),
         lead_precedence=list(main.get("lead_precedence") or []),
+        fighting=re.compile(main["fighting_words"], re.IGNORECASE)
+        if main.get("fighting_words")
+        else None,
     )
 
 
@@ -145,11 +149,21 @@ def _title_score(claim: Claim, title: str, numbers: set[int], types: set[str], r
     return score
 
 
-def _rank(claim: Claim, precedence: list[str]) -> int:
-    """Position of the claim's sub-type (else event type) in the lead precedence."""
+def _rank(claim: Claim, rules: RoleRules) -> float:
+    """Position of the claim's sub-type (else event type) in the lead precedence; a
+    clash whose sentence shows no fighting ranks just after remote violence."""
+    precedence = rules.lead_precedence
     for key in (claim.sub_event_type, claim.event_type):
         if key in precedence:
-            return precedence.index(key)
+            rank: float = precedence.index(key)
+            if (
+                claim.sub_event_type == "Armed clash"
+                and rules.fighting is not None
+                and not rules.fighting.search(claim.evidence.text)
+                and "Explosions/Remote violence" in precedence
+            ):
+                rank = precedence.index("Explosions/Remote violence") + 0.5
+            return rank
     return len(precedence)
 
 
@@ -182,7 +196,7 @@ def assign_roles(
     if not main:
         lead = next((c for c in news if c.event_type), news[0])
         same = [c for c in news if c.evidence.start == lead.evidence.start]
-        main = [min(same, key=lambda c: _rank(c, rules.lead_precedence))]
+        main = [min(same, key=lambda c: _rank(c, rules))]
     for c in main:
         c.role = "main"
     return claims
