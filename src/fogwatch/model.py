@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 Stance = Literal["asserts", "denies"]
 DatePrecision = Literal["day", "week", "month", "year"]
 Qualifier = Literal["exact", "at_least", "at_most", "about", "range", "vague"]
+Role = Literal["main", "related", "background"]
 ClaimantKind = Literal[
     "government",
     "military",
@@ -165,6 +166,11 @@ class Claim(Record):
     confidence: float = 0.5
     syndication_group: str | None = None
     place_mentions: list[PlaceMention] = Field(default_factory=list)
+    role: Role = Field(
+        "related",
+        description="'main' (the article's headline event), 'related' (other news) or "
+        "'background' (history, recaps, cumulative tolls: not linked, exported or mapped).",
+    )
 
 
 class PlaceMention(Record):

@@ -404,8 +404,9 @@ def _edges(items: list[Facts]) -> list[Edge]:
 
 
 def partition(claims: list[Claim]) -> list[list[Claim]]:
-    """Group claims into incidents. Depends only on the set of claims, not their order."""
-    items = sorted((facts(c) for c in claims), key=lambda f: f.key)
+    """Group claims into incidents. Depends only on the set of claims, not their order.
+    Background claims (history, recaps) belong to no incident."""
+    items = sorted((facts(c) for c in claims if c.role != "background"), key=lambda f: f.key)
     return _merge(items, _edges(items), range(len(items)))
 
 
@@ -416,8 +417,9 @@ def partition_around(claims: list[Claim], seeds: Iterable[str]) -> list[list[Cla
     left out. Merging only ever follows those links, so the groups returned are exactly
     the groups `partition(claims)` makes of the same claims, at the cost of scoring the
     seeds' connected part only: a new report in Aleppo does not re-score Daraa.
+    Background claims (history, recaps) belong to no incident.
     """
-    items = sorted((facts(c) for c in claims), key=lambda f: f.key)
+    items = sorted((facts(c) for c in claims if c.role != "background"), key=lambda f: f.key)
     position = {f.key: i for i, f in enumerate(items)}
     index = _CandidateIndex(items)
     reached = {position[k] for k in seeds if k in position}
@@ -497,8 +499,8 @@ def _drop_ambiguous(items: list[Facts], edges: list[Edge], pairs: _Pairs) -> lis
 def link_claims(claims: list[Claim]) -> list[Claim]:
     """Set `claim.incident` on every claim of one run; returns the same list, same order.
 
-    Used by `fogwatch extract`, where claims live in memory only. Every claim gets an
-    incident, a single-claim one when nothing else matches.
+    Used by `fogwatch extract`, where claims live in memory only. Every claim but a
+    background one gets an incident, a single-claim one when nothing else matches.
     """
     for group in partition(claims):
         iid = incident_id(c.id for c in group)
@@ -516,11 +518,12 @@ def build_incidents(claims: list[Claim]) -> list[Incident]:
     from fogwatch.incidents.reconcile import reconcile
     from fogwatch.incidents.truces import truces_from_claims
 
-    if any(c.incident is None for c in claims):
+    if any(c.incident is None and c.role != "background" for c in claims):
         link_claims(claims)
     groups: dict[str, list[Claim]] = defaultdict(list)
     for claim in claims:
-        groups[claim.incident or ""].append(claim)
+        if claim.role != "background":
+            groups[claim.incident or ""].append(claim)
     truces = truces_from_claims(claims)
     return [reconcile(iid, groups[iid], truces) for iid in sorted(groups)]
 

@@ -229,7 +229,7 @@ class CasualtyFinder:
                 j + 1 < sent.end
                 and doc[j + 1].pos_ in ("NOUN", "PROPN")
                 and doc[j + 1].dep_ != "appos"
-                and doc[j].dep_ == "compound"
+                and doc[j].dep_ in ("compound", "amod")
             ):
                 return t
             if (
@@ -242,12 +242,23 @@ class CasualtyFinder:
             return None
         return None
 
+    def _people_after(self, doc: Doc, tok: Token, sent: Span) -> Token | None:
+        """The person noun a few words after a party's name ('regime and allied fighters')."""
+        for j in range(tok.i + 1, min(sent.end, tok.i + 5)):
+            t = doc[j]
+            if self._is_person(t):
+                return t
+            if not (t.pos_ in ("NOUN", "PROPN", "ADJ", "CCONJ") or t.text == "-"):
+                return None
+        return None
+
     # ------------------------------------------------------------------ main
     def find(self, doc: Doc, sent: Span) -> list[Figure]:
         cues = self._cue_spans(sent)
         if not cues:
             return []
         figures: list[Figure] = []
+        fold_end = -10  # where the last breakdown figure ("including 10 children") ended
         for a, b, value, qual in self._quantities(sent):
             nxt = doc[b] if b < sent.end else None
             if nxt is not None and nxt.lower_ in _UNIT_BLOCK:
@@ -259,6 +270,13 @@ class CasualtyFinder:
             noun = self._noun_after(doc, b, sent)
             if noun is not None and noun.ent_type_ in ("DATE", "TIME"):
                 continue
+            if (
+                noun is not None
+                and not self._is_person(noun)
+                and noun.ent_type_ in ("ACTOR", "NORP")
+            ):
+                # "17 regime and allied fighters": a party's name, then the people counted
+                noun = self._people_after(doc, noun, sent) or noun
             last = noun if noun is not None else doc[b - 1]
             if noun is not None:
                 cue_here = self._cue_at(cues, noun.i)
@@ -268,25 +286,35 @@ class CasualtyFinder:
                 cue_here = None
             kind_cue = cue_here or self._find_cue(doc, sent, cues, a, last)
             before = {t.lower_ for t in doc[max(sent.start, a - 3) : a]}
+            bq, bstart = self._bound(doc, a, sent)
             if (
                 figures
                 and noun is not None
                 and (
                     before & self.lex.breakdown
-                    or (before & {"and"} and figures[-1].victims and not kind_cue)
+                    or (before & {"and"} and a - fold_end <= 3 and not kind_cue)
                 )
             ):
                 # "63 killed, including 10 children and three women": a breakdown
                 for cat, words in self.lex.victim_categories.items():
                     if noun.lemma_.lower() in words or noun.lower_ in words:
                         figures[-1].victims[cat] = value
+                fold_end = last.i + 1
                 continue
+            if (
+                kind_cue is None
+                and figures
+                and bstart - 1 >= sent.start
+                and doc[bstart - 1].lower_ == "and"
+                and figures[-1].end == bstart - 1
+            ):
+                # "killing 2 X fighters and at least 17 Y fighters": the same casualty word
+                kind_cue = (figures[-1].cue, figures[-1].kind)
             if kind_cue is None:
                 continue
             cue_i, kind = kind_cue
             # a range: "between 10 and 15", "10 to 15", "10-15"
             low, high = value, value
-            bq, bstart = self._bound(doc, a, sent)
             figures_qual = qual
             if bq == "at_least":
                 low, high, figures_qual = value, None, "at_least"
@@ -401,11 +429,17 @@ class CasualtyFinder:
             ):
                 # "10 children and three women killed": one figure with a breakdown
                 for cat, n in fig.victims.items():
-                    parent.victims[cat] = n
+                    parent.victims[cat] = parent.victims.get(cat, 0) + n
                 parent.low = (parent.low or 0) + (fig.low or 0) if parent.low is not None else None
                 parent.high = (
-                    (parent.high or 0) + (fig.high or 0) if parent.high is not None else None
+                    (parent.high or 0) + (fig.high or 0)
+                    if parent.high is not None and fig.high is not None
+                    else None
                 )
+                if fig.qualifier != parent.qualifier and parent.qualifier == "exact":
+                    # "2 X and at least 17 Y": the sum is at least 19
+                    parent.qualifier = fig.qualifier
+                parent.end = fig.end
                 continue
             keep.append(fig)
         figures[:] = keep
@@ -421,10 +455,26 @@ class CasualtyFinder:
                 continue
             tok = doc[a]
             cands = []
-            if tok.pos_ == "VERB" or tok.tag_ in ("VBN", "VBD"):
+            if tok.pos_ == "VERB" or tok.tag_ in ("VBN", "VBD", "VBG"):
                 cands = [c for c in tok.children if c.dep_ in ("nsubjpass",)]
                 if not syntax_is_passive(tok):
                     cands += [c for c in tok.children if c.dep_ == "dobj"]
+                    if tok.lemma_.lower() == "die":
+                        # "a detainee died under torture": the one who died
+                        cands += [c for c in tok.children if c.dep_ == "nsubj"]
+                    if not cands and tok.dep_ == "conj":
+                        # "shot and killed a sniper": the object hangs on the first verb
+                        cands += [c for c in tok.head.children if c.dep_ == "dobj"]
+            if tok.lemma_.lower() == "body" and tok.tag_ == "NN":
+                # "a soldier's body was found", "the body of a fighter": one dead
+                cands += [c for c in tok.children if c.dep_ == "poss"]
+                cands += [
+                    g
+                    for c in tok.children
+                    if c.dep_ == "prep" and c.lower_ == "of"
+                    for g in c.children
+                    if g.dep_ == "pobj"
+                ]
             if tok.lemma_.lower() == "death":
                 cands += [
                     g
@@ -439,6 +489,11 @@ class CasualtyFinder:
             for c in list(cands):
                 cands += [g for g in c.children if g.dep_ == "appos"]
             for c in cands:
+                if c.lower_ in ("him", "her") and kind == "killed":
+                    # "..., killing him": one person, named before
+                    out.append(Figure(kind, 1, 1, "exact", c.i, c.i + 1, a, sent.start))
+                    kinds_done.add(kind)
+                    break
                 if c.ent_type_ == "PERSON" or (
                     c.tag_ == "NNP"
                     and c.ent_type_ in ("", "PERSON")

@@ -41,7 +41,7 @@ from fogwatch.nlp.attribution import (
 )
 from fogwatch.nlp.casualties import Figure
 from fogwatch.nlp.events import EventMention
-from fogwatch.nlp.lexicon import Lexicon, default_lexicon
+from fogwatch.nlp.lexicon import EVENT_LEXICON, Lexicon, default_lexicon, load_table
 from fogwatch.nlp.matching import PhraseTable
 from fogwatch.nlp.places import ents_by_sentence, is_country, mentions_in
 
@@ -126,6 +126,7 @@ class ClaimAssembler:
         self.instruments = PhraseTable(
             (w, sub) for sub, words in lex.instruments.items() for w in words
         )
+        self.air_powers = frozenset(load_table(EVENT_LEXICON).get("air_powers", []))
 
     # ------------------------------------------------------------------ actors
     def _resolve_pronoun(self, doc: Doc, tok: Token, ctx: _Ctx) -> list[ActorRef]:
@@ -274,10 +275,21 @@ class ClaimAssembler:
                 sub, how = ctx.main_sub, "context"
             elif ctx.sub and lex.event_type_of(ctx.sub) in VIOLENT_TYPES:
                 sub, how = ctx.sub, "context"
-            elif civilian_target:
+            elif civilian_target and ev.default in (None, "Armed clash"):
+                # an attack or a shooting on civilians; a strike or a bombing keeps its
+                # means ("strikes kill 56 civilians" is an air strike, as ACLED codes it)
                 sub, how = "Attack", "trigger"
             else:
                 sub, how = ev.default, "trigger"
+            if (
+                how == "trigger"
+                and sub in ("Armed clash", "Attack")
+                and perps
+                and all((p.side or "") in self.air_powers for p in perps)
+            ):
+                # "the coalition struck ...", "Russia hit ...": in this war these parties
+                # strike from the air (event_lexicon.yaml `air_powers`)
+                sub, how = "Air/drone strike", "instrument"
             if (
                 sub == "Air/drone strike"
                 and perps

@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from fogwatch.nlp import syntax
-from fogwatch.nlp.lexicon import Lexicon, Trigger, default_lexicon
+from fogwatch.nlp.lexicon import EVENT_LEXICON, Lexicon, Trigger, default_lexicon, load_table
 from fogwatch.nlp.matching import PhraseTable
 
 _SKIP_ENTS = {
@@ -130,6 +130,9 @@ class EventFinder:
         self.lex = lex
         self.triggers: PhraseTable[Trigger] = PhraseTable((t.words, t) for t in lex.triggers)
         self.not_triggers: PhraseTable[bool] = PhraseTable((w, True) for w in lex.not_triggers)
+        self.not_territory_objects = frozenset(
+            str(w).lower() for w in load_table(EVENT_LEXICON).get("not_territory_objects", [])
+        )
         self.instruments = PhraseTable(
             (w, sub) for sub, words in lex.instruments.items() for w in words
         )
@@ -189,8 +192,11 @@ class EventFinder:
                     "conj",
                     "attr",
                 )
-                and t.head is not t
-            ):
+                or (
+                    t.dep_ == "acl"
+                    and any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children)
+                )
+            ) and t.head is not t:
                 t = t.head
                 continue
             break
@@ -341,6 +347,8 @@ class EventFinder:
             head = toks.root
             if any(t.ent_type_ in _SKIP_ENTS for t in toks):
                 continue
+            if any(t.ent_type_ == "DATE" and t.pos_ == "PROPN" for t in toks):
+                continue  # "7 March 2019": a month, not a march
             if any(t.ent_type_ == "ACTOR" and t.pos_ == "PROPN" for t in toks):
                 continue  # a name ("Desert Hawks"), not a description ("suicide bombers")
             if trig.pos and not (
@@ -355,10 +363,16 @@ class EventFinder:
                 and not (start <= head.head.i < end)
                 and trig.kind in ("specific", "truce")
                 and head.head.lemma_.lower() not in ("campaign", "attack", "strike", "raid")
+                and not head.head.lower_.endswith("ing")  # "a demonstration denouncing ..."
             ):
                 continue  # "protest letter", "truce talks": the word names something else
             if trig.needs_territory_object and not self._territory_object(head):
                 continue
+            if trig.kind == "territory" and (
+                self._took_people_or_things(head)
+                or (head.dep_ in ("amod", "compound") and head.tag_ == "VBN")
+            ):
+                continue  # "captured two fighters", "seized a tank", "IS-controlled": not a change
             if (
                 trig.kind == "territory"
                 and head.pos_ in ("NOUN",)
@@ -402,6 +416,20 @@ class EventFinder:
                     ev.perpetrators += self._np(subj)
             out.append(ev)
         return out
+
+    def _took_people_or_things(self, tok: Token) -> bool:
+        """'captured a QSD member', 'seized weapons': the object is people or equipment."""
+        for c in tok.children:
+            if c.dep_ not in ("dobj", "nsubjpass"):
+                continue
+            low = c.lemma_.lower()
+            if c.lower_ in ("him", "them", "her") or c.ent_type_ == "ACTOR":
+                return True
+            if low in self.lex.person_nouns or c.lower_ in self.lex.person_nouns:
+                return True
+            if low in self.not_territory_objects or c.lower_ in self.not_territory_objects:
+                return True
+        return False
 
     def _territory_object(self, tok: Token) -> bool:
         """'took the town', 'taken by the regime' (of 97% of X), 'capture of Y city'."""

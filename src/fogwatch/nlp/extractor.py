@@ -38,11 +38,14 @@ from fogwatch.model import (
 )
 from fogwatch.nlp.dates import resolve as resolve_date
 from fogwatch.nlp.dates import warm_up as warm_up_dates
+from fogwatch.nlp.perpetrators import fill_perpetrators
 from fogwatch.nlp.pipeline import build_nlp
 from fogwatch.nlp.places import default_resolver
 from fogwatch.nlp.prefilter import Prefilter
 from fogwatch.nlp.processes import PARALLEL_MIN_WORDS, processes_for
 from fogwatch.nlp.settle import Settler
+from fogwatch.nlp.roles import assign_roles
+from fogwatch.nlp.typing_rules import retype
 
 log = logging.getLogger(__name__)
 
@@ -404,7 +407,10 @@ class Extractor:
                     place_mentions=places,
                 )
             )
-        return self.settler.settle_claims(out, speakers)
+        # types, then roles, then who speaks and acts with the outlet in hand, then the
+        # perpetrators news phrasing implies where none is named
+        settled = self.settler.settle_claims(assign_roles(retype(out), document), speakers)
+        return fill_perpetrators(settled, document)
 
     def _locate(
         self, places: list[PlaceMention], context: str, segment_places: list[PlaceMention]
