@@ -43,8 +43,8 @@ from fogwatch.nlp.pipeline import build_nlp
 from fogwatch.nlp.places import default_resolver
 from fogwatch.nlp.prefilter import Prefilter
 from fogwatch.nlp.processes import PARALLEL_MIN_WORDS, processes_for
-from fogwatch.nlp.settle import Settler
 from fogwatch.nlp.roles import assign_roles
+from fogwatch.nlp.settle import Settler
 from fogwatch.nlp.typing_rules import retype
 
 log = logging.getLogger(__name__)
