@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import signal
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -271,3 +275,38 @@ def test_serve_loads_the_extractor_once_as_the_server_starts(tmp_path):
     assert warm.state.extractor.state == "loaded" and made == [1]
     warm.state.extractor.get()
     assert made == [1]  # loaded once
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl is Linux's")
+def test_forked_workers_end_when_the_ingest_process_is_killed(tmp_path):
+    """A SIGKILLed ingest must not leave its forked spaCy workers behind: they held
+    its PostgreSQL connection open, and the server kept the dead run's save lock."""
+    script = (
+        "import os, signal, sys, time\n"
+        "import fogwatch.nlp.processes\n"
+        "pid = os.fork()\n"
+        "if pid == 0:\n"
+        "    time.sleep(120)\n"
+        "    os._exit(0)\n"
+        "print(pid, flush=True)\n"
+        "time.sleep(0.5)\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    child = int(proc.stdout.split()[0])
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and _alive(child):
+        time.sleep(0.1)
+    assert not _alive(child), f"worker {child} outlived the process that forked it"
+
+
+def _alive(pid: int) -> bool:
+    """True while `pid` runs (a zombie, or a reaped pid, counts as ended)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False

@@ -21,6 +21,10 @@ twenty short reports.
 
 from __future__ import annotations
 
+import ctypes
+import os
+import signal
+import sys
 from collections.abc import Iterable, Iterator
 from itertools import chain
 
@@ -53,3 +57,40 @@ def processes_for(
         return 1, stream
     head, more = look_ahead(stream, min_words)
     return (n_process if more else 1), chain(head, stream)
+
+
+# --------------------------------------------------------------------------- workers end with us
+
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with_parent() -> None:
+    """In a forked child: ask the kernel to SIGKILL it when its parent ends.
+
+    Why: spaCy's workers are forked from the ingest process and inherit its open files,
+    the database connection among them. When that process is killed (SIGKILL, the OOM
+    killer), the workers used to live on, each blocked on its queue and holding
+    hundreds of MB, and on PostgreSQL they kept the dead process's connection open, so
+    the server never saw it end and kept its transaction's save lock: the next ingest
+    waited for that lock forever (`tests/test_crash_safety.py`). Linux only; elsewhere
+    workers are spawned, not forked, and inherit no connection.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # pragma: no cover - no prctl on this system
+        return
+    if os.getppid() != _forking_parent:  # the parent ended between fork and prctl
+        os._exit(1)
+
+
+_forking_parent = os.getpid()
+
+
+def _remember_parent() -> None:
+    global _forking_parent
+    _forking_parent = os.getpid()
+
+
+if sys.platform.startswith("linux"):
+    os.register_at_fork(before=_remember_parent, after_in_child=_die_with_parent)
