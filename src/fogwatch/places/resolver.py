@@ -875,15 +875,24 @@ class PlaceResolver:
         """Names and alternate names of places in Syria and Iraq, for a spaCy EntityRuler.
 
         Left out: names of three letters or fewer, all-lowercase ones, and names that are
-        everyday English words ("Tall", "Hit", "Bab"), which would tag ordinary text.
+        everyday English words ("Tall", "Hit", "Bab"), which would tag ordinary text. From
+        the village gazetteer, one-word names of villages and sites are left out too: many
+        are also personal names ("Haddad", "Omar") and would hide people from the tagger;
+        the cue phrases ("the village of X", "X town") find those villages instead.
         """
         out: set[str] = set()
         for place in self.gazetteer.places(countries):
             if place.feature == "country":
                 continue  # spaCy tags country names well; the ruler is for towns
+            village = place.source.startswith("syria:") and place.feature not in (
+                "city",
+                "town",
+            )
             for n in place.names:
                 n = n.strip()
                 if len(n) <= 3 or not n[0].isupper() or n.lower() in COMMON_WORDS:
+                    continue
+                if village and " " not in n.strip() and "-" not in n:
                     continue
                 if any(ch.isdigit() for ch in n):
                     continue
