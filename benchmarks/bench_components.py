@@ -284,7 +284,11 @@ def main() -> None:
             parts = end_to_end(extractor, documents, Path(tmp))
         print(f"one whole ingest, one process (load {os.getloadavg()[0]:.2f}):")
         total = parts["total"]
-        for name, sec in parts.items():
+        order = ["segment + MinHash", "prefilter", "spaCy (all components)"]
+        order += ["claims (main process)", "  of which places", "  of which dates"]
+        order += ["storing", "linking", "other (reading, bookkeeping)", "total"]
+        for name in order:
+            sec = parts.get(name, 0.0)
             print(f"{name:<42} {sec:6.2f} s  {100 * sec / total:5.1f} %")
     if args.ner_moves:
         (moves, seconds, ents), (moves2, seconds2, ents2) = ner_by_moves(
