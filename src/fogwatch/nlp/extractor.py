@@ -41,7 +41,7 @@ from fogwatch.nlp.dates import warm_up as warm_up_dates
 from fogwatch.nlp.pipeline import build_nlp
 from fogwatch.nlp.places import default_resolver
 from fogwatch.nlp.prefilter import Prefilter
-from fogwatch.nlp.processes import PARALLEL_MIN_WORDS, processes_for
+from fogwatch.nlp.processes import PARALLEL_MIN_WORDS, processes_for, workers_die_with_it
 
 log = logging.getLogger(__name__)
 
@@ -246,7 +246,9 @@ class Extractor:
                 chain([first], stream), batch_size=self.batch_size, n_process=n_process
             )
             try:
-                for spdoc in parsed:
+                with workers_die_with_it():  # spaCy forks its workers on the first doc
+                    head = next(parsed, None)
+                for spdoc in chain([] if head is None else [head], parsed):
                     doc, si, offset, spans = fed.popleft()
                     if doc is not None:
                         self._take(doc, si, offset, spans, spdoc)

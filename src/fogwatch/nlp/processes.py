@@ -21,6 +21,9 @@ twenty short reports.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 from collections.abc import Iterable, Iterator
 from itertools import chain
 
@@ -53,3 +56,45 @@ def processes_for(
         return 1, stream
     head, more = look_ahead(stream, min_words)
     return (n_process if more else 1), chain(head, stream)
+
+
+# The process whose `nlp.pipe` is starting workers, while it is (see `workers_die_with_it`).
+_STARTING_FROM: int | None = None
+
+
+def _die_with_parent() -> None:
+    """In a child just forked while workers start: have Linux SIGKILL it when the
+    parent dies, and leave at once if the parent is already gone."""
+    parent = _STARTING_FROM
+    if parent is None:
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: no such call
+        return
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_die_with_parent)
+
+
+@contextlib.contextmanager
+def workers_die_with_it() -> Iterator[None]:
+    """While spaCy forks its workers in this block, each is set to die with this process.
+
+    Why: a worker blocked on its input queue outlives a parent killed with SIGKILL, and
+    it holds copies of every descriptor the parent had, the store's connections among
+    them. A PostgreSQL server then sees the killed ingest's connection as alive, with
+    its transaction and its save lock, and the next ingest waits on them for good
+    (`tests/test_crash_safety.py`). Linux only; elsewhere nothing changes."""
+    global _STARTING_FROM
+    _STARTING_FROM = os.getpid()
+    try:
+        yield
+    finally:
+        _STARTING_FROM = None
