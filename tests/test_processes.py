@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import signal
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -271,3 +275,56 @@ def test_serve_loads_the_extractor_once_as_the_server_starts(tmp_path):
     assert warm.state.extractor.state == "loaded" and made == [1]
     warm.state.extractor.get()
     assert made == [1]  # loaded once
+
+
+# --------------------------------------------------------------------------- crash
+
+
+WORKERS_THEN_WAIT = r"""
+import datetime as dt, os, sys, time
+from fogwatch.model import Document
+from fogwatch.nlp.extractor import Extractor
+
+text = "Shelling killed {n} people in Daraa on Sunday, the opposition said. " * 30
+docs = [
+    Document(id=f"d{n}", name=f"{n:03d}_story.txt", text=text.format(n=n + 2),
+             published=dt.date(2016, 9, 19))
+    for n in range(40)
+]
+extractor = Extractor(n_process=2, parallel_min_words=0, batch_size=1)
+for done, _ in enumerate(extractor.extract_many(docs)):
+    if done == 1:
+        me = os.getpid()
+        print(open(f"/proc/{me}/task/{me}/children").read(), flush=True)
+        time.sleep(300)
+"""
+
+
+def _alive(pid: str) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_workers_die_with_a_killed_parent():
+    """A SIGKILLed ingest must not leave its spaCy workers behind: they hold copies of
+    the parent's descriptors (a PostgreSQL connection among them), which kept the dead
+    run's transaction and save lock open on the server."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WORKERS_THEN_WAIT], stdout=subprocess.PIPE, text=True
+    )
+    workers = proc.stdout.readline().split()
+    assert len(workers) == 2, workers
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=60)
+    for _ in range(300):  # the kernel signals them as the parent goes; wait for that
+        if not any(_alive(pid) for pid in workers):
+            break
+        threading.Event().wait(0.1)
+    left = [pid for pid in workers if _alive(pid)]
+    for pid in left:
+        os.kill(int(pid), signal.SIGKILL)
+    assert left == [], "spaCy workers outlived their killed parent"
