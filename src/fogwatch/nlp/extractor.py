@@ -42,7 +42,7 @@ from fogwatch.nlp.perpetrators import fill_perpetrators
 from fogwatch.nlp.pipeline import build_nlp
 from fogwatch.nlp.places import default_resolver
 from fogwatch.nlp.prefilter import Prefilter
-from fogwatch.nlp.processes import PARALLEL_MIN_WORDS, processes_for
+from fogwatch.nlp.processes import PARALLEL_MIN_WORDS, processes_for, workers_die_with_it
 from fogwatch.nlp.roles import assign_roles
 from fogwatch.nlp.settle import Settler
 from fogwatch.nlp.typing_rules import retype
@@ -242,7 +242,9 @@ class Extractor:
                 chain([first], stream), batch_size=self.batch_size, n_process=n_process
             )
             try:
-                for spdoc in parsed:
+                with workers_die_with_it():  # spaCy forks its workers on the first doc
+                    head = next(parsed, None)
+                for spdoc in chain([] if head is None else [head], parsed):
                     doc, si, offset, spans = fed.popleft()
                     if doc is not None:
                         self._take(doc, si, offset, spans, spdoc)

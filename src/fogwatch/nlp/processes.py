@@ -21,10 +21,9 @@ twenty short reports.
 
 from __future__ import annotations
 
-import ctypes
+import contextlib
 import os
 import signal
-import sys
 from collections.abc import Iterable, Iterator
 from itertools import chain
 
@@ -59,38 +58,43 @@ def processes_for(
     return (n_process if more else 1), chain(head, stream)
 
 
-# --------------------------------------------------------------------------- workers end with us
-
-_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+# The process whose `nlp.pipe` is starting workers, while it is (see `workers_die_with_it`).
+_STARTING_FROM: int | None = None
 
 
 def _die_with_parent() -> None:
-    """In a forked child: ask the kernel to SIGKILL it when its parent ends.
-
-    Why: spaCy's workers are forked from the ingest process and inherit its open files,
-    the database connection among them. When that process is killed (SIGKILL, the OOM
-    killer), the workers used to live on, each blocked on its queue and holding
-    hundreds of MB, and on PostgreSQL they kept the dead process's connection open, so
-    the server never saw it end and kept its transaction's save lock: the next ingest
-    waited for that lock forever (`tests/test_crash_safety.py`). Linux only; elsewhere
-    workers are spawned, not forked, and inherit no connection.
-    """
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):  # pragma: no cover - no prctl on this system
+    """In a child just forked while workers start: have Linux SIGKILL it when the
+    parent dies, and leave at once if the parent is already gone."""
+    parent = _STARTING_FROM
+    if parent is None:
         return
-    if os.getppid() != _forking_parent:  # the parent ended between fork and prctl
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: no such call
+        return
+    if os.getppid() != parent:
         os._exit(1)
 
 
-_forking_parent = os.getpid()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_die_with_parent)
 
 
-def _remember_parent() -> None:
-    global _forking_parent
-    _forking_parent = os.getpid()
+@contextlib.contextmanager
+def workers_die_with_it() -> Iterator[None]:
+    """While spaCy forks its workers in this block, each is set to die with this process.
 
-
-if sys.platform.startswith("linux"):
-    os.register_at_fork(before=_remember_parent, after_in_child=_die_with_parent)
+    Why: a worker blocked on its input queue outlives a parent killed with SIGKILL, and
+    it holds copies of every descriptor the parent had, the store's connections among
+    them. A PostgreSQL server then sees the killed ingest's connection as alive, with
+    its transaction and its save lock, and the next ingest waits on them for good
+    (`tests/test_crash_safety.py`). Linux only; elsewhere nothing changes."""
+    global _STARTING_FROM
+    _STARTING_FROM = os.getpid()
+    try:
+        yield
+    finally:
+        _STARTING_FROM = None
