@@ -99,6 +99,9 @@ PERPETRATORS = [
     (["Islamic State"], None, "SY", ["Islamic State"]),
     (["civilians"], None, "SY", []),
     (["army units", "the Syrian army"], None, "SY", ["Military Forces of Syria"]),  # once
+    (["Government media"], None, "SY", []),  # those who report do not strike
+    (["Syrian Observatory for Human Rights"], None, "SY", []),
+    (["state television", "Islamic State"], None, "SY", ["Islamic State"]),
 ]  # fmt: skip
 
 

@@ -412,7 +412,8 @@ class Extractor:
         # types, then roles, then who speaks and acts with the outlet in hand, then the
         # perpetrators news phrasing implies where none is named
         settled = self.settler.settle_claims(assign_roles(retype(out), document), speakers)
-        return fill_perpetrators(settled, document)
+        # and once more after: what news phrasing named must pass the same checks
+        return self.settler.settle_claims(fill_perpetrators(settled, document), speakers)
 
     def _locate(
         self, places: list[PlaceMention], context: str, segment_places: list[PlaceMention]

@@ -56,6 +56,8 @@ class SettleRules:
     forces_by_country: dict[str, str]
     generic_nouns: frozenset[str]
     event_words: frozenset[str]
+    reporting_kinds: frozenset[str] = frozenset()
+    reporting_nouns: frozenset[str] = frozenset()
 
 
 @cache
@@ -71,6 +73,8 @@ def settle_rules(path: Path = RULES_PATH) -> SettleRules:
         forces_by_country={str(k).upper(): v for k, v in forces["by_country"].items()},
         generic_nouns=frozenset(fold(n) for n in data["generic_nouns"]),
         event_words=frozenset(w.lower() for w in data["event_words"]),
+        reporting_kinds=frozenset(data.get("reporting_kinds") or []),
+        reporting_nouns=frozenset(w.lower() for w in data.get("reporting_nouns") or []),
     )
 
 
@@ -217,6 +221,16 @@ class Settler:
             return None  # an unknown word in capitals: a dateline ("HAMA, Syria -"), not an actor
         return ref
 
+    def reports(self, ref: ActorRef) -> bool:
+        """An outlet, monitor or witness ("government media"): it reports, it does not
+        strike, so it is never a perpetrator."""
+        rules = settle_rules()
+        info = self.actors.match(ref.name)
+        if info is not None:
+            return (getattr(info, "kind", None) or "") in rules.reporting_kinds
+        words = fold(ref.name).split()
+        return bool(words) and words[-1] in rules.reporting_nouns
+
     def settle_claims(self, claims: list[Claim], speakers: list[str | None]) -> list[Claim]:
         """Settle every claim of one document in place; returns the same list.
 
@@ -233,6 +247,8 @@ class Settler:
             for attr in ("perpetrators", "targets"):
                 kept: list[ActorRef] = []
                 for ref in getattr(claim, attr):
+                    if attr == "perpetrators" and self.reports(ref):
+                        continue
                     actor = self.actor(ref, where, settled)
                     if actor is not None and actor.name not in {k.name for k in kept}:
                         kept.append(actor)
