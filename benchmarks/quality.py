@@ -103,6 +103,23 @@ def parse_acled_date(value: str) -> dt.date:
     raise ValueError(value)
 
 
+def acled_documents(rows: list[dict]) -> list[Document]:
+    """Each ACLED row's `notes` as a document published on its `event_date` (the issue's
+    definition, shared by every ACLED-format measure here and in quality_places.py)."""
+    return [
+        prepare(
+            Document(
+                id=f"d-{r['event_id_cnty']}",
+                name=r["event_id_cnty"],
+                text=r["notes"],
+                published=parse_acled_date(r["event_date"]),
+                outlet=r.get("source") or None,
+            )
+        )[0]
+        for r in rows
+    ]
+
+
 def figure(claim: Claim) -> int | None:
     """A claim's killed figure: `low`, else `high`, else None."""
     if claim.killed is None:
@@ -151,18 +168,7 @@ def macro_f1(gold: list[str], pred: list[str | None]) -> float:
 
 def acled_quality(extractor: Extractor, limit: int | None, sample: int | None = None) -> dict:
     rows = subset(list(csv.DictReader(ACLED_DEV.open(encoding="utf-8"))), limit, sample)
-    docs = [
-        prepare(
-            Document(
-                id=f"d-{r['event_id_cnty']}",
-                name=r["event_id_cnty"],
-                text=r["notes"],
-                published=parse_acled_date(r["event_date"]),
-                outlet=r["source"],
-            )
-        )[0]
-        for r in rows
-    ]
+    docs = acled_documents(rows)
     started = time.perf_counter()
     results = dict((d.name, claims) for d, claims in extractor.extract_many(docs))
     seconds = time.perf_counter() - started
@@ -319,18 +325,7 @@ def battles_rows() -> list[dict]:
 def battles_quality(extractor: Extractor, limit: int | None, sample: int | None = None) -> dict:
     """acled-syria-battles sample: sub-event type accuracy and fatalities exact."""
     rows = subset(battles_rows(), limit, sample)
-    docs = [
-        prepare(
-            Document(
-                id=f"d-{r['event_id_cnty']}",
-                name=r["event_id_cnty"],
-                text=r["notes"],
-                published=parse_acled_date(r["event_date"]),
-                outlet=r["source"],
-            )
-        )[0]
-        for r in rows
-    ]
+    docs = acled_documents(rows)
     results = {d.name: claims for d, claims in extractor.extract_many(docs)}
     sub_hits = fatal_hits = 0
     confusion: Counter[str] = Counter()

@@ -23,18 +23,16 @@ from __future__ import annotations
 
 import argparse
 import csv
-import datetime as dt
 import json
-import math
 import random
 import statistics
 import sys
 import time
 from pathlib import Path
 
-from fogwatch.model import Claim, Document
+from quality import acled_documents, km_between, main_claim  # noqa: E402
+
 from fogwatch.nlp.extractor import Extractor
-from fogwatch.pipeline import prepare
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -44,45 +42,6 @@ SAMPLE_SEED = 7
 SAMPLE_SIZE = 3000
 
 
-def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(a))
-
-
-def parse_acled_date(value: str) -> dt.date:
-    for fmt in ("%d %B %Y", "%d-%b-%y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(value)
-
-
-def _killed(claim: Claim) -> int | None:
-    k = claim.killed
-    if k is None:
-        return None
-    return k.low if k.low is not None else k.high
-
-
-def main_claim(claims: list[Claim]) -> Claim | None:
-    """The claim whose place is scored (see the module docstring)."""
-    if not claims:
-        return None
-    pool = claims
-    if any(hasattr(c, "role") for c in claims):
-        mains = [c for c in claims if getattr(c, "role", None) == "main"]
-        pool = mains or claims
-    best, best_fig = None, None
-    for c in pool:
-        fig = _killed(c)
-        if fig is not None and (best_fig is None or fig > best_fig):
-            best, best_fig = c, fig
-    return best if best is not None else pool[0]
-
-
 def read_rows(path: Path) -> list[dict]:
     with path.open(encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
@@ -90,18 +49,7 @@ def read_rows(path: Path) -> list[dict]:
 
 def measure(extractor: Extractor, rows: list[dict], *, detail: bool = False) -> dict:
     """Located share, within-25-km share of all rows, median and p90 distance."""
-    docs = [
-        prepare(
-            Document(
-                id=f"d-{r['event_id_cnty']}",
-                name=r["event_id_cnty"],
-                text=r["notes"],
-                published=parse_acled_date(r["event_date"]),
-                outlet=r.get("source") or None,
-            )
-        )[0]
-        for r in rows
-    ]
+    docs = acled_documents(rows)
     started = time.perf_counter()
     results = dict((d.name, claims) for d, claims in extractor.extract_many(docs))
     seconds = time.perf_counter() - started
